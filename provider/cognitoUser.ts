@@ -1,0 +1,125 @@
+/**
+ * `CognitoUser`: one Amazon Cognito user as a Pulumi resource, created silently with `AdminCreateUser`
+ * and `MessageAction=SUPPRESS`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
+import { cognitoUserProvider } from "./dynamic/provider";
+
+/** The inputs of a `CognitoUser`. */
+export interface CognitoUserArgs extends ConnectionArgs {
+    /** The user pool's id, e.g. `pool.id`. Changing it replaces the user. */
+    userPoolId: pulumi.Input<string>;
+    /**
+     * The username, 1 to 128 characters. In pools that sign in by email or phone (`usernameAttributes`),
+     * the email or phone; Cognito then assigns a UUID as the canonical Username (output `cognitoUsername`).
+     * Changing it replaces the user, unless it changes to another name of the same user (its current email,
+     * phone, preferred_username or sub).
+     */
+    username: pulumi.Input<string>;
+    /**
+     * Attributes, name to string value (`"true"`, not `true`). Standard names as they are (`email`,
+     * `given_name`, ...); any other name is a custom attribute, written with or without `custom:`.
+     * Updated in place; a removed name is deleted from the user. Attributes Cognito sets (`sub`) never diff.
+     */
+    attributes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Permanent password: the user is CONFIRMED and can sign in at once. Secret. Excludes `temporaryPassword` and `generatePassword`. Updated in place. */
+    password?: pulumi.Input<string>;
+    /** Temporary password: the user is FORCE_CHANGE_PASSWORD and must choose a new one at first sign-in. Secret. Updated in place. */
+    temporaryPassword?: pulumi.Input<string>;
+    /**
+     * `true`: the provider generates a permanent password meeting the pool's password policy and returns it
+     * as the secret output `password`. It stays the same on later updates.
+     */
+    generatePassword?: pulumi.Input<boolean>;
+    /** Whether the user can sign in. Default `true`. Updated in place (`AdminEnableUser` / `AdminDisableUser`). */
+    enabled?: pulumi.Input<boolean>;
+    /** Group names. Membership is kept exactly as declared: groups added and removed in place. The groups must exist. */
+    groups?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Passed to `AdminCreateUser` for the pool's Lambda triggers. Used at create only: a later change does nothing. */
+    clientMetadata?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Passed to `AdminCreateUser` as `ValidationData` for the pre sign-up trigger. Used at create only. */
+    validationData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Passed to `AdminCreateUser`: move an email / phone alias from another user. Used at create only. */
+    forceAliasCreation?: pulumi.Input<boolean>;
+}
+
+/** Secret inputs and outputs: Pulumi stores them encrypted and masks them in every display. */
+const SECRET_PROPERTIES = ["password", "temporaryPassword"];
+
+/** An Amazon Cognito user, managed like any other Pulumi resource. */
+export class CognitoUser extends pulumi.dynamic.Resource {
+    /** The user pool's id. */
+    declare readonly userPoolId: pulumi.Output<string>;
+    /** The username as declared (or as given in the import id). */
+    declare readonly username: pulumi.Output<string>;
+    /** The Username Cognito assigned: a UUID equal to `sub` in email / phone sign-in pools. */
+    declare readonly cognitoUsername: pulumi.Output<string>;
+    /** The user's immutable id. */
+    declare readonly sub: pulumi.Output<string>;
+    /** `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, ... */
+    declare readonly status: pulumi.Output<string>;
+    /** Whether the user can sign in, as Cognito reports it. */
+    declare readonly enabled: pulumi.Output<boolean>;
+    /** The declared attributes, as Cognito reports them. */
+    declare readonly attributes: pulumi.Output<Record<string, string>>;
+    /** The user's groups, as Cognito reports them. */
+    declare readonly groups: pulumi.Output<string[]>;
+    /** The permanent password, declared or generated. Secret. */
+    declare readonly password: pulumi.Output<string | undefined>;
+    /** The temporary password, when declared. Secret. */
+    declare readonly temporaryPassword: pulumi.Output<string | undefined>;
+    /** Whether the password is generated. */
+    declare readonly generatePassword: pulumi.Output<boolean>;
+    /** When Cognito created the user (ISO 8601). */
+    declare readonly createdAt: pulumi.Output<string>;
+    /** When Cognito last changed the user (ISO 8601). */
+    declare readonly lastModifiedAt: pulumi.Output<string>;
+    /** The user's preferred MFA method, if any. */
+    declare readonly preferredMfaSetting: pulumi.Output<string | undefined>;
+    /** The MFA methods the user has activated. */
+    declare readonly mfaSettingList: pulumi.Output<string[]>;
+    /** AWS Region of the pool. */
+    declare readonly region: pulumi.Output<string>;
+    /** Cognito endpoint override, if any. */
+    declare readonly endpoint: pulumi.Output<string | undefined>;
+
+    /**
+     * Declares a user. `pulumi up` creates it with `AdminCreateUser` and `MessageAction=SUPPRESS`: no email,
+     * no SMS. To adopt an existing user pass `{ import: "<userPoolId>/<username>" }`.
+     */
+    constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
+        const props: Record<string, unknown> = {
+            ...(args ?? {}),
+            ...withConnectionDefaults(args ?? {}),
+            password: args?.password === undefined ? undefined : pulumi.secret(args.password),
+            temporaryPassword: args?.temporaryPassword === undefined ? undefined : pulumi.secret(args.temporaryPassword),
+            // Outputs only: declared so Pulumi exposes them on the object.
+            cognitoUsername: undefined,
+            sub: undefined,
+            status: undefined,
+            createdAt: undefined,
+            lastModifiedAt: undefined,
+            preferredMfaSetting: undefined,
+            mfaSettingList: undefined,
+        };
+        super(cognitoUserProvider, name, props, withSecretOutputs(opts), "cognito", "CognitoUser");
+    }
+
+    /**
+     * Reads an existing user into the program without managing it. `id` is `<userPoolId>/<username>`,
+     * where username may also be an email, phone or sub.
+     */
+    static get(name: string, id: pulumi.Input<string>, args?: ConnectionArgs, opts?: pulumi.CustomResourceOptions): CognitoUser {
+        const pair = pulumi.output(id).apply((value) => {
+            const slash = value.indexOf("/");
+            return { userPoolId: value.slice(0, slash), username: value.slice(slash + 1) };
+        });
+        return new CognitoUser(name, { ...(args ?? {}), userPoolId: pair.userPoolId, username: pair.username }, { ...opts, id });
+    }
+}
+
+/** Adds the password outputs to `additionalSecretOutputs`, keeping what the caller gave. */
+export function withSecretOutputs(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_PROPERTIES])] };
+}

@@ -1,0 +1,110 @@
+/**
+ * The provider's error model: every error it raises has a stable `code` and a `message`, so scripts and
+ * tests can tell failures apart without parsing text, and no message ever carries a password.
+ */
+
+/** Stable error codes raised by the provider. */
+export type CognitoUserErrorCode =
+    /** An input is invalid; raised before any Cognito call where possible. */
+    | "VALIDATION_ERROR"
+    /** The user already exists in the pool (adopt it with `pulumi import` or the `import` option). */
+    | "USER_EXISTS"
+    /** The user, pool or group does not exist. */
+    | "NOT_FOUND"
+    /** Cognito kept answering `TooManyRequestsException` after every retry. */
+    | "THROTTLED"
+    /** A step after `AdminCreateUser` failed and the new user could not be deleted again. */
+    | "ROLLBACK_FAILED"
+    /** Any other error Cognito returned. */
+    | "COGNITO_ERROR";
+
+/** The `{ code, message }` shape every provider error serializes to. */
+export interface CognitoUserErrorShape {
+    /** Stable machine-readable code. */
+    code: CognitoUserErrorCode;
+    /** Human-readable explanation: the operation, the user and Cognito's own message. */
+    message: string;
+}
+
+/** An error raised by the provider. `message` starts with `[CODE]` so the code survives gRPC, which keeps only text. */
+export class CognitoUserError extends Error implements CognitoUserErrorShape {
+    /** Stable machine-readable code. */
+    readonly code: CognitoUserErrorCode;
+    /** The Cognito operation that failed, when one did. */
+    readonly operation?: string;
+    /** Cognito's exception name (e.g. `UserNotFoundException`), when Cognito raised it. */
+    readonly cognitoName?: string;
+
+    constructor(code: CognitoUserErrorCode, message: string, details: { operation?: string; cognitoName?: string } = {}) {
+        super(`[${code}] ${message}`);
+        this.name = "CognitoUserError";
+        this.code = code;
+        this.operation = details.operation;
+        this.cognitoName = details.cognitoName;
+        // Pulumi's dynamic-provider host prints `${error}: ${error.stack}`: keep that to the message, not a trace.
+        Object.defineProperty(this, "stack", { value: this.message, enumerable: false, writable: true });
+    }
+
+    /** The `{ code, message }` shape, with the message without its `[CODE]` prefix. */
+    toJSON(): CognitoUserErrorShape {
+        return { code: this.code, message: this.message.replace(/^\[[A-Z_]+\] /, "") };
+    }
+}
+
+/** Reads `{ code, message }` back out of any error, including one that crossed gRPC as text. */
+export function errorShape(error: unknown): CognitoUserErrorShape {
+    if (error instanceof CognitoUserError) return error.toJSON();
+    const text = error instanceof Error ? error.message : String(error);
+    const match = /\[(VALIDATION_ERROR|USER_EXISTS|NOT_FOUND|THROTTLED|ROLLBACK_FAILED|COGNITO_ERROR)\] ([\s\S]*)/.exec(text);
+    if (match) return { code: match[1] as CognitoUserErrorCode, message: match[2].trim() };
+    return { code: "COGNITO_ERROR", message: text };
+}
+
+/** Replaces every occurrence of each secret in `text` with `[secret]`. */
+export function redact(text: string, secrets: Array<string | undefined>): string {
+    let out = text;
+    for (const secret of secrets) {
+        if (secret) out = out.split(secret).join("[secret]");
+    }
+    return out;
+}
+
+const notFoundNames = new Set(["UserNotFoundException", "ResourceNotFoundException"]);
+
+/**
+ * Turns an error thrown by the AWS SDK into a `CognitoUserError` that names the operation, the user and
+ * Cognito's own message, with any secret redacted.
+ */
+export function translateCognitoError(
+    error: unknown,
+    context: { operation: string; username: string; userPoolId: string; secrets?: Array<string | undefined> },
+): CognitoUserError {
+    if (error instanceof CognitoUserError) return error;
+    const name = (error as { name?: string })?.name ?? "Error";
+    const raw = (error as { message?: string })?.message ?? String(error);
+    const message = redact(raw, context.secrets ?? []);
+    const who = `user "${context.username}" in pool ${context.userPoolId}`;
+    let code: CognitoUserErrorCode = "COGNITO_ERROR";
+    let hint = "";
+    if (name === "UsernameExistsException") {
+        code = "USER_EXISTS";
+        hint =
+            ` To manage the existing user, adopt it: \`pulumi import pulumi-nodejs:dynamic/cognito:CognitoUser <name> ${context.userPoolId}/${context.username}\`` +
+            ` or the resource option \`{ import: "${context.userPoolId}/${context.username}" }\`.`;
+    } else if (notFoundNames.has(name)) {
+        code = "NOT_FOUND";
+    } else if (name === "TooManyRequestsException" || name === "ThrottlingException") {
+        code = "THROTTLED";
+        hint = " Cognito kept throttling after every retry: raise maxAttempts or lower the request rate.";
+    }
+    return new CognitoUserError(code, `${context.operation} failed for ${who}: ${message} (${name}).${hint}`, {
+        operation: context.operation,
+        cognitoName: name,
+    });
+}
+
+/** True when an SDK error means the user or the pool is gone. */
+export function isNotFound(error: unknown): boolean {
+    const name = (error as { name?: string; cognitoName?: string })?.cognitoName ?? (error as { name?: string })?.name;
+    return name !== undefined && notFoundNames.has(name);
+}

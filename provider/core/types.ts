@@ -1,0 +1,74 @@
+/**
+ * The plain shapes the provider works on, after Pulumi has resolved every `Input`.
+ */
+
+/** A user's checked inputs: what the program declared, validated and normalized. */
+export interface UserInputs {
+    /** The pool's id, e.g. `eu-west-1_AbCdEf123` (real Cognito) or `local_AbCd1234` (cognito-local). */
+    userPoolId: string;
+    /** The username given at creation: a plain name, or an email / phone in pools that sign in with them. */
+    username: string;
+    /** Declared attributes, names normalized (custom ones as `custom:<name>`), keys sorted. */
+    attributes: Record<string, string>;
+    /** Permanent password (status CONFIRMED). */
+    password?: string;
+    /** Temporary password (status FORCE_CHANGE_PASSWORD). */
+    temporaryPassword?: string;
+    /** Whether the provider generates the permanent password. */
+    generatePassword: boolean;
+    /** Whether the user can sign in. */
+    enabled: boolean;
+    /** Group names, sorted, without duplicates. */
+    groups: string[];
+    /** Handed to `AdminCreateUser` for the pool's Lambda triggers; create only. */
+    clientMetadata?: Record<string, string>;
+    /** Handed to `AdminCreateUser` for the pre sign-up trigger; create only. */
+    validationData?: Record<string, string>;
+    /** Handed to `AdminCreateUser`; create only. */
+    forceAliasCreation: boolean;
+    /** AWS Region of the pool. */
+    region: string;
+    /** Cognito endpoint override (cognito-local, LocalStack). */
+    endpoint?: string;
+    /** Named AWS profile for credentials (a name, never a credential). */
+    profile?: string;
+    /** Attempts per Cognito call, including retries of throttled calls. */
+    maxAttempts: number;
+}
+
+/** What the provider records for a user: every input plus what Cognito reports. */
+export interface UserOutputs extends UserInputs {
+    /** The Username Cognito assigned: a UUID (equal to `sub`) in pools that sign in by email or phone. Every call after create uses it. */
+    cognitoUsername: string;
+    /** The user's immutable id. */
+    sub: string;
+    /** `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, ... */
+    status: string;
+    /** When Cognito created the user (ISO 8601). */
+    createdAt: string;
+    /** When Cognito last changed the user (ISO 8601). */
+    lastModifiedAt: string;
+    /** The user's preferred MFA method, if any. */
+    preferredMfaSetting?: string;
+    /** The MFA methods the user has activated. */
+    mfaSettingList: string[];
+    /**
+     * False for a user adopted by import: its password cannot be read back, so the provider leaves the
+     * password as it is in Cognito until the declared password changes.
+     */
+    passwordManaged: boolean;
+}
+
+/** A property-level problem found by `check`, in Pulumi's `CheckFailure` shape. */
+export interface InputFailure {
+    /** The input's name, e.g. `attributes` or `groups`. */
+    property: string;
+    /** What is wrong and how to fix it. */
+    reason: string;
+}
+
+/** Pulumi's marker for a value not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Default attempts per call: the SDK's adaptive retry backs off on throttling between them. */
+export const DEFAULT_MAX_ATTEMPTS = 8;

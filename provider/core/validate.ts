@@ -1,0 +1,146 @@
+/**
+ * `check`: every input validated and normalized before any Cognito call, each failure naming the
+ * property and the fix.
+ */
+import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
+import { DEFAULT_MAX_ATTEMPTS, InputFailure, UNKNOWN, UserInputs } from "./types";
+
+/** Cognito's user pool id: `<region>_<id>` (real: `eu-west-1_AbCdEf123`; cognito-local: `local_AbCd1234`). */
+const poolIdPattern = /^[\w-]+_[0-9a-zA-Z]+$/;
+/** Cognito's pattern for usernames and group names: no white space or control characters. */
+const namePattern = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
+/** A real pool id starts with its Region. */
+const regionPrefix = /^([a-z]{2}(?:-[a-z]+)+-\d)_/;
+
+/** The Region a real pool id names (`eu-west-1_AbCdEf123` → `eu-west-1`), if it names one. */
+export function regionFromPoolId(userPoolId: string): string | undefined {
+    return regionPrefix.exec(userPoolId)?.[1];
+}
+
+/** Whether a value is Pulumi's "unknown during preview" marker. */
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+/** Result of validating a user's raw inputs. */
+export interface ValidationResult {
+    /** The normalized inputs (meaningful only when `failures` is empty). */
+    inputs: UserInputs;
+    /** Every problem found; empty when the inputs are valid. */
+    failures: InputFailure[];
+}
+
+/**
+ * Validates and normalizes one user's raw inputs. `path` prefixes property names (the batch resource
+ * passes `users[3].`). Unknown values (preview) are accepted as they are.
+ */
+export function validateUserInputs(raw: Record<string, unknown>, path = ""): ValidationResult {
+    const failures: InputFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property: path + property, reason });
+    const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
+
+    const userPoolId = raw.userPoolId;
+    if (userPoolId === undefined || userPoolId === null || userPoolId === "") {
+        fail("userPoolId", "userPoolId is required: pass the pool's id, e.g. `userPoolId: pool.id`.");
+    } else if (known(userPoolId) && (typeof userPoolId !== "string" || !poolIdPattern.test(userPoolId) || userPoolId.length > 55)) {
+        fail("userPoolId", `userPoolId ${JSON.stringify(userPoolId)} is not a Cognito pool id: expected "<region>_<id>", e.g. "eu-west-1_AbCdEf123".`);
+    }
+
+    const username = raw.username;
+    if (username === undefined || username === null || username === "") {
+        fail("username", "username is required: 1 to 128 characters, e.g. `username: \"admin@example.com\"`.");
+    } else if (known(username)) {
+        if (typeof username !== "string") fail("username", "username must be a string.");
+        else if ([...username].length > 128) fail("username", `username is ${[...username].length} characters long; Cognito allows 1 to 128.`);
+        else if (!namePattern.test(username)) fail("username", "username contains white space or control characters, which Cognito does not allow.");
+    }
+
+    const attributes = raw.attributes;
+    if (known(attributes)) {
+        if (!isStringRecord(attributes)) {
+            fail("attributes", 'attributes must map names to string values, e.g. `{ email: "a@example.com", email_verified: "true" }` (write booleans and numbers as strings).');
+        } else {
+            for (const [name, value] of Object.entries(attributes)) {
+                const problem = attributeNameProblem(name);
+                if (problem) fail(`attributes.${name}`, problem + ".");
+                if (!isUnknown(value) && value.length > MAX_ATTRIBUTE_VALUE)
+                    fail(`attributes.${name}`, `the value is ${value.length} characters long; Cognito allows at most ${MAX_ATTRIBUTE_VALUE}.`);
+            }
+        }
+    }
+
+    for (const key of ["password", "temporaryPassword"] as const) {
+        const value = raw[key];
+        if (known(value) && (typeof value !== "string" || value.length === 0 || value.length > 256))
+            fail(key, `${key} must be a non-empty string of at most 256 characters.`);
+    }
+    const passwordKinds = (["password", "temporaryPassword", "generatePassword"] as const).filter((k) => known(raw[k]) && raw[k] !== false);
+    if (passwordKinds.length > 1) {
+        fail(
+            passwordKinds[1],
+            `${passwordKinds.join(" and ")} exclude each other: declare a permanent password, a temporary password, or generatePassword: true, not several.`,
+        );
+    }
+
+    for (const key of ["generatePassword", "enabled", "forceAliasCreation"] as const) {
+        const value = raw[key];
+        if (known(value) && typeof value !== "boolean") fail(key, `${key} must be true or false, not ${JSON.stringify(value)}.`);
+    }
+
+    let groups: string[] = [];
+    if (known(raw.groups)) {
+        if (!Array.isArray(raw.groups)) {
+            fail("groups", 'groups must be a list of group names, e.g. `["admins"]`.');
+        } else {
+            raw.groups.forEach((group, i) => {
+                if (isUnknown(group)) return;
+                if (typeof group !== "string" || group.length === 0 || [...group].length > 128 || !namePattern.test(group))
+                    fail(`groups[${i}]`, `group ${JSON.stringify(group)} is not a Cognito group name (1 to 128 characters, no white space).`);
+            });
+            groups = [...new Set(raw.groups as string[])].sort();
+        }
+    }
+
+    for (const key of ["clientMetadata", "validationData"] as const) {
+        if (known(raw[key]) && !isStringRecord(raw[key])) fail(key, `${key} must map names to string values.`);
+    }
+
+    let region = raw.region;
+    if (!known(region) && typeof userPoolId === "string") region = regionFromPoolId(userPoolId);
+    if (!known(region) && known(raw.endpoint)) region = "us-east-1"; // emulators ignore the Region, the SDK still needs one
+    if (region === undefined || region === null || region === "") {
+        fail("region", "no AWS Region: set `pulumi config set aws:region <region>`, the AWS_REGION environment variable, or the region input.");
+    } else if (known(region) && typeof region !== "string") {
+        fail("region", "region must be a string, e.g. \"eu-west-1\".");
+    }
+
+    const endpoint = raw.endpoint;
+    if (known(endpoint)) {
+        if (typeof endpoint !== "string" || !/^https?:\/\/[^\s]+$/.test(endpoint))
+            fail("endpoint", `endpoint ${JSON.stringify(endpoint)} is not a URL: expected e.g. "http://127.0.0.1:9229".`);
+    }
+    if (known(raw.profile) && typeof raw.profile !== "string") fail("profile", "profile must be the name of an AWS profile.");
+    const maxAttempts = raw.maxAttempts;
+    if (known(maxAttempts) && (typeof maxAttempts !== "number" || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50))
+        fail("maxAttempts", "maxAttempts must be a whole number from 1 to 50.");
+
+    const inputs: UserInputs = {
+        userPoolId: userPoolId as string,
+        username: username as string,
+        attributes: isStringRecord(attributes) ? normalizeAttributes(attributes) : ((attributes as Record<string, string>) ?? {}),
+        generatePassword: raw.generatePassword === true,
+        enabled: raw.enabled === undefined || raw.enabled === null ? true : (raw.enabled as boolean),
+        groups: known(raw.groups) ? groups : ((raw.groups as string[]) ?? []),
+        forceAliasCreation: raw.forceAliasCreation === true,
+        region: region as string,
+        maxAttempts: known(maxAttempts) ? (maxAttempts as number) : DEFAULT_MAX_ATTEMPTS,
+    };
+    for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "endpoint", "profile"] as const) {
+        if (raw[key] !== undefined && raw[key] !== null) (inputs as unknown as Record<string, unknown>)[key] = raw[key];
+    }
+    return { inputs, failures };
+}

@@ -1,0 +1,54 @@
+import { COGNITO_OWNED_ATTRIBUTES, sortKeys } from "../core/attributes";
+import { UserInputs, UserOutputs } from "../core/types";
+import { CognitoUserRecord } from "../cognito/adminGetUser";
+
+/** Password settings recorded in outputs. */
+export interface PasswordOutputs {
+    password?: string;
+    temporaryPassword?: string;
+    passwordManaged: boolean;
+}
+
+/**
+ * The outputs recorded for a user: its inputs, with attributes, groups and `enabled` as Cognito reports
+ * them. With `declared`, only those attribute names are recorded (the ones the program manages);
+ * without (an import), every attribute but the ones Cognito owns.
+ */
+export function toUserOutputs(
+    inputs: UserInputs,
+    user: CognitoUserRecord,
+    groups: string[],
+    passwords: PasswordOutputs,
+    declared?: Record<string, string>,
+): UserOutputs {
+    const attributes: Record<string, string> = {};
+    for (const [name, value] of Object.entries(user.attributes)) {
+        if (COGNITO_OWNED_ATTRIBUTES.has(name)) continue;
+        if (declared && !(name in declared)) continue;
+        attributes[name] = value;
+    }
+    const outputs: UserOutputs = {
+        ...inputs,
+        attributes: sortKeys(attributes),
+        enabled: user.enabled,
+        groups: [...groups].sort(),
+        cognitoUsername: user.username,
+        sub: user.attributes.sub ?? user.username,
+        status: user.status,
+        createdAt: (user.createdAt ?? new Date(0)).toISOString(),
+        lastModifiedAt: (user.lastModifiedAt ?? user.createdAt ?? new Date(0)).toISOString(),
+        mfaSettingList: user.mfaSettingList,
+        passwordManaged: passwords.passwordManaged,
+    };
+    delete outputs.password;
+    delete outputs.temporaryPassword;
+    if (passwords.password !== undefined) outputs.password = passwords.password;
+    if (passwords.temporaryPassword !== undefined) outputs.temporaryPassword = passwords.temporaryPassword;
+    if (user.preferredMfaSetting) outputs.preferredMfaSetting = user.preferredMfaSetting;
+    return dropUndefined(outputs);
+}
+
+/** A copy without `undefined` values: Pulumi's wire format cannot carry them. */
+export function dropUndefined<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,124 @@
+/**
+ * The embedded Cognito: starts cognito-local (npm) on a free loopback port with its own data folder,
+ * for tests, the demo, the benchmark and test fixtures. Nothing here is used against real AWS.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+
+/** How to start cognito-local. */
+export interface CognitoLocalOptions {
+    /** Folder for its `.cognito/db`; a new temporary folder (removed on stop) when absent. */
+    dataDir?: string;
+    /** Port to listen on; a free one when absent. */
+    port?: number;
+    /** Called with each line cognito-local prints (it logs every request): for debugging. */
+    onLog?: (line: string) => void;
+    /** How long to wait for it to answer, in ms. Default 30000. */
+    startTimeoutMs?: number;
+}
+
+/** A running cognito-local. */
+export interface CognitoLocal {
+    /** Its URL, e.g. `http://127.0.0.1:41234`: the `endpoint` for the SDK and for CognitoUser. */
+    endpoint: string;
+    /** The port it listens on. */
+    port: number;
+    /** Its data folder. */
+    dataDir: string;
+    /** The child process's id. */
+    pid: number;
+    /** Stops it and, if the data folder was temporary, removes it. Safe to call twice. */
+    stop(): Promise<void>;
+}
+
+/** A port nothing listens on now, from the OS. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.unref();
+        server.on("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/** Whether something accepts connections on the port. */
+export function portAnswers(port: number, host = "127.0.0.1"): Promise<boolean> {
+    return new Promise((resolve) => {
+        const socket = net.connect({ port, host });
+        socket.once("connect", () => {
+            socket.destroy();
+            resolve(true);
+        });
+        socket.once("error", () => resolve(false));
+    });
+}
+
+/** Sets dummy AWS credentials (cognito-local accepts any) unless the environment already has some. */
+export function useDummyCredentials(env: NodeJS.ProcessEnv = process.env): void {
+    if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+        env.AWS_ACCESS_KEY_ID = "local";
+        env.AWS_SECRET_ACCESS_KEY = "local";
+    }
+    env.AWS_REGION ??= "us-east-1";
+}
+
+/** Starts cognito-local and waits until it answers. */
+export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<CognitoLocal> {
+    const temporary = options.dataDir === undefined;
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "cognito-local-"));
+    const port = options.port ?? (await freePort());
+    const hostname = "127.0.0.1";
+    fs.mkdirSync(path.join(dataDir, ".cognito"), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, ".cognito", "config.json"), JSON.stringify({ ServerConfig: { port, hostname } }, null, 2));
+
+    const entry = require.resolve("cognito-local/lib/bin/start.js");
+    const child: ChildProcess = spawn(process.execPath, [entry], {
+        cwd: dataDir,
+        env: { ...process.env, PORT: String(port), HOST: hostname, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    const collect = (chunk: Buffer) => {
+        for (const line of chunk.toString().split("\n")) {
+            if (!line) continue;
+            if (output.length < 200) output.push(line);
+            options.onLog?.(line);
+        }
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    // A test run that dies must not leave a server behind.
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+
+    let stopped = false;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        process.removeListener("exit", killOnExit);
+        if (child.exitCode === null && child.signalCode === null) {
+            child.kill("SIGTERM");
+            const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+            await exited;
+            clearTimeout(timer);
+        }
+        if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30000);
+    while (!(await portAnswers(port, hostname))) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+            await stop();
+            throw new Error(`cognito-local did not start on port ${port}:\n${output.join("\n")}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    return { endpoint: `http://${hostname}:${port}`, port, dataDir, pid: child.pid!, stop };
+}
