@@ -3,7 +3,7 @@
  * and `MessageAction=SUPPRESS`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
+import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
 import { cognitoUserProvider } from "./dynamic/provider";
 
 /** The inputs of a `CognitoUser`. */
@@ -42,6 +42,13 @@ export interface CognitoUserArgs extends ConnectionArgs {
     validationData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Passed to `AdminCreateUser`: move an email / phone alias from another user. Used at create only. */
     forceAliasCreation?: pulumi.Input<boolean>;
+    /**
+     * Create only: if a user with this username already exists, adopt it (bring it to the declared state,
+     * password included) instead of failing with USER_EXISTS. Default: the stack's
+     * `cognito-user:adoptExisting`, then the environment variable `COGNITO_USER_ADOPT_EXISTING=true`, then false.
+     * Meant for recovering from an interrupted `pulumi up`; to take over users made by hand, prefer `import`.
+     */
+    adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** Secret inputs and outputs: Pulumi stores them encrypted and masks them in every display. */
@@ -89,12 +96,22 @@ export class CognitoUser extends pulumi.dynamic.Resource {
      * no SMS. To adopt an existing user pass `{ import: "<userPoolId>/<username>" }`.
      */
     constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
+        // Every input and output is listed, even when undefined: Pulumi exposes an output only for keys
+        // present here.
         const props: Record<string, unknown> = {
-            ...(args ?? {}),
-            ...withConnectionDefaults(args ?? {}),
+            userPoolId: args?.userPoolId,
+            username: args?.username,
+            attributes: args?.attributes,
             password: args?.password === undefined ? undefined : pulumi.secret(args.password),
             temporaryPassword: args?.temporaryPassword === undefined ? undefined : pulumi.secret(args.temporaryPassword),
-            // Outputs only: declared so Pulumi exposes them on the object.
+            generatePassword: args?.generatePassword,
+            enabled: args?.enabled,
+            groups: args?.groups,
+            clientMetadata: args?.clientMetadata,
+            validationData: args?.validationData,
+            forceAliasCreation: args?.forceAliasCreation,
+            adoptExisting: args?.adoptExisting ?? adoptExistingDefault(),
+            ...withConnectionDefaults(args ?? {}),
             cognitoUsername: undefined,
             sub: undefined,
             status: undefined,
@@ -104,6 +121,7 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             mfaSettingList: undefined,
         };
         super(cognitoUserProvider, name, props, withSecretOutputs(opts), "cognito", "CognitoUser");
+        markOutputsSecret(this, SECRET_PROPERTIES);
     }
 
     /**
@@ -117,6 +135,16 @@ export class CognitoUser extends pulumi.dynamic.Resource {
         });
         return new CognitoUser(name, { ...(args ?? {}), userPoolId: pair.userPoolId, username: pair.username }, { ...opts, id });
     }
+}
+
+/**
+ * Wraps the named outputs in `pulumi.secret` on the program side too. A dynamic provider cannot return
+ * secrets itself; `additionalSecretOutputs` makes the engine encrypt them in state, and this makes the
+ * program treat them as secret whatever engine (or mock) it runs under.
+ */
+export function markOutputsSecret(resource: object, names: string[]): void {
+    const outputs = resource as Record<string, pulumi.Output<unknown>>;
+    for (const name of names) outputs[name] = pulumi.secret(outputs[name]);
 }
 
 /** Adds the password outputs to `additionalSecretOutputs`, keeping what the caller gave. */

@@ -20,6 +20,12 @@ export interface ConnectionArgs {
     maxAttempts?: pulumi.Input<number>;
 }
 
+/** Whether creates adopt existing users of the same name: `cognito-user:adoptExisting`, then `COGNITO_USER_ADOPT_EXISTING`. */
+export function adoptExistingDefault(): boolean {
+    const configured = new pulumi.Config("cognito-user").getBoolean("adoptExisting");
+    return configured ?? /^(1|true|yes)$/i.test(process.env.COGNITO_USER_ADOPT_EXISTING ?? "");
+}
+
 /** The connection inputs with configuration and environment defaults filled in. */
 export function withConnectionDefaults(args: ConnectionArgs): ConnectionArgs {
     const aws = new pulumi.Config("aws");

@@ -75,14 +75,17 @@ export interface AttributeChanges {
     toDelete: string[];
 }
 
-/** Plans how to move a user's attributes from `current` to `desired` (both with normalized names). */
+/**
+ * Plans how to move a user's attributes from `current` to `desired` (both with normalized names).
+ * Attributes Cognito owns (`sub`, ...) are never deleted: Cognito would refuse.
+ */
 export function planAttributeChanges(current: Record<string, string>, desired: Record<string, string>): AttributeChanges {
     const toWrite: Record<string, string> = {};
     for (const [name, value] of Object.entries(desired)) {
         if (current[name] !== value) toWrite[name] = value;
     }
     const toDelete = Object.keys(current)
-        .filter((name) => !(name in desired))
+        .filter((name) => !(name in desired) && !COGNITO_OWNED_ATTRIBUTES.has(name))
         .sort();
     return { toWrite, toDelete };
 }

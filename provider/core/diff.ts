@@ -48,6 +48,8 @@ function passwordChanged(olds: Partial<UserOutputs>, news: UserInputs): string[]
         if (olds[key] === news[key]) continue;
         // An adopted user's password cannot be read back: only a change after adoption counts.
         if (adopted && olds[key] === undefined) continue;
+        // A generated password is recorded as `password` but never declared: while generation stays on, it stands.
+        if (key === "password" && news.password === undefined && news.generatePassword && olds.generatePassword) continue;
         changed.push(key);
     }
     if ((olds.generatePassword ?? false) !== news.generatePassword && !(adopted && !olds.generatePassword)) changed.push("generatePassword");
@@ -56,7 +58,7 @@ function passwordChanged(olds: Partial<UserOutputs>, news: UserInputs): string[]
 
 /**
  * Compares recorded outputs with new inputs. Attributes Cognito sets by itself are never compared;
- * create-only inputs (`clientMetadata`, `validationData`, `forceAliasCreation`) and connection details
+ * create-only inputs (`clientMetadata`, `validationData`, `forceAliasCreation`, `adoptExisting`) and connection details
  * that do not move the user (`profile`, `maxAttempts`) never cause a change.
  */
 export function diffUser(olds: Partial<UserOutputs>, news: UserInputs): UserDiff {

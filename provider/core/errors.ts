@@ -63,9 +63,9 @@ export function errorShape(error: unknown): CognitoUserErrorShape {
 /** Replaces every occurrence of each secret in `text` with `[secret]`. */
 export function redact(text: string, secrets: Array<string | undefined>): string {
     let out = text;
-    for (const secret of secrets) {
-        if (secret) out = out.split(secret).join("[secret]");
-    }
+    // Longest first: a shorter secret inside a longer one would otherwise leave the longer one's rest behind.
+    const longestFirst = secrets.filter((s): s is string => !!s).sort((a, b) => b.length - a.length);
+    for (const secret of longestFirst) out = out.split(secret).join("[secret]");
     return out;
 }
 

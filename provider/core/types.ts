@@ -26,6 +26,11 @@ export interface UserInputs {
     validationData?: Record<string, string>;
     /** Handed to `AdminCreateUser`; create only. */
     forceAliasCreation: boolean;
+    /**
+     * Create only: when the username already exists, adopt that user (bring it to the declared state)
+     * instead of failing. For recovering from an interrupted `pulumi up`.
+     */
+    adoptExisting: boolean;
     /** AWS Region of the pool. */
     region: string;
     /** Cognito endpoint override (cognito-local, LocalStack). */

@@ -86,7 +86,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         );
     }
 
-    for (const key of ["generatePassword", "enabled", "forceAliasCreation"] as const) {
+    for (const key of ["generatePassword", "enabled", "forceAliasCreation", "adoptExisting"] as const) {
         const value = raw[key];
         if (known(value) && typeof value !== "boolean") fail(key, `${key} must be true or false, not ${JSON.stringify(value)}.`);
     }
@@ -109,9 +109,13 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         if (known(raw[key]) && !isStringRecord(raw[key])) fail(key, `${key} must map names to string values.`);
     }
 
+    // Fill only a Region that is absent: one unknown during preview must stay unknown, not be guessed.
+    const absent = (v: unknown) => v === undefined || v === null || v === "";
     let region = raw.region;
-    if (!known(region) && typeof userPoolId === "string") region = regionFromPoolId(userPoolId);
-    if (!known(region) && known(raw.endpoint)) region = "us-east-1"; // emulators ignore the Region, the SDK still needs one
+    if (absent(region) && typeof userPoolId === "string") region = regionFromPoolId(userPoolId);
+    if (absent(region) && known(raw.endpoint)) region = "us-east-1"; // emulators ignore the Region, the SDK still needs one
+    // While the pool id or endpoint that would give the Region is unknown (preview), so is the Region.
+    if (absent(region) && (isUnknown(userPoolId) || isUnknown(raw.endpoint))) region = UNKNOWN;
     if (region === undefined || region === null || region === "") {
         fail("region", "no AWS Region: set `pulumi config set aws:region <region>`, the AWS_REGION environment variable, or the region input.");
     } else if (known(region) && typeof region !== "string") {
@@ -136,6 +140,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         enabled: raw.enabled === undefined || raw.enabled === null ? true : (raw.enabled as boolean),
         groups: known(raw.groups) ? groups : ((raw.groups as string[]) ?? []),
         forceAliasCreation: raw.forceAliasCreation === true,
+        adoptExisting: raw.adoptExisting === true,
         region: region as string,
         maxAttempts: known(maxAttempts) ? (maxAttempts as number) : DEFAULT_MAX_ATTEMPTS,
     };

@@ -73,10 +73,14 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
     return guarded(async () => {
         const fromId = parseUserResourceId(id);
         const known = props.userPoolId !== undefined && props.region !== undefined;
-        const { inputs, failures } = validateUserInputs({ ...props, userPoolId: props.userPoolId ?? fromId.userPoolId, username: props.username ?? fromId.username });
+        // Recorded state holds a generated password next to `generatePassword: true`, which check rejects
+        // as declared inputs: only the rest is validated, and the flag is carried over as recorded.
+        const { password: _password, temporaryPassword: _temporaryPassword, generatePassword, ...rest } = props;
+        const { inputs, failures } = validateUserInputs({ ...rest, userPoolId: props.userPoolId ?? fromId.userPoolId, username: props.username ?? fromId.username });
         if (failures.length > 0) {
             throw new CognitoUserError("VALIDATION_ERROR", failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
         }
+        inputs.generatePassword = generatePassword === true;
         const name = props.cognitoUsername ?? fromId.username;
         const outs = await readUser(createCognitoClient(connectionOf(inputs)), inputs, name, known ? props : undefined);
         if (!outs) return { id: "", props: {} };

@@ -14,6 +14,8 @@ import { adminSetUserEnabled } from "../cognito/adminSetUserEnabled";
 import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
 import { describePasswordPolicy } from "../cognito/describePasswordPolicy";
 import { toUserOutputs } from "./outputs";
+import { readUser } from "./read";
+import { updateUser } from "./update";
 import { step, UserRef } from "./step";
 
 /** Options for `createUser`. */
@@ -33,7 +35,9 @@ export async function createUser(client: CognitoIdentityProviderClient, inputs: 
         ref.secrets!.push(permanentPassword);
     }
 
-    const created = await step("AdminCreateUser", ref, () =>
+    let created;
+    try {
+        created = await step("AdminCreateUser", ref, () =>
         adminCreateUser(client, {
             userPoolId: inputs.userPoolId,
             username: inputs.username,
@@ -43,7 +47,11 @@ export async function createUser(client: CognitoIdentityProviderClient, inputs: 
             validationData: inputs.validationData,
             forceAliasCreation: inputs.forceAliasCreation,
         }),
-    );
+        );
+    } catch (error) {
+        if (inputs.adoptExisting && (error as CognitoUserError).code === "USER_EXISTS") return adoptUser(client, inputs, permanentPassword);
+        throw error;
+    }
     // Every later call uses the Username Cognito assigned: in email-as-username pools it is a UUID
     // that survives email changes, and looking a user up by it never scans the pool.
     const canonical = created.Username!;
@@ -83,6 +91,21 @@ export async function createUser(client: CognitoIdentityProviderClient, inputs: 
         { password: permanentPassword, temporaryPassword: inputs.temporaryPassword, passwordManaged: true },
         inputs.attributes,
     );
+}
+
+/**
+ * Brings an existing user with the same username to the declared state, as if it had been created now:
+ * the recovery path after an interrupted `pulumi up` left users the state does not know.
+ */
+async function adoptUser(client: CognitoIdentityProviderClient, inputs: UserInputs, permanentPassword: string | undefined): Promise<UserOutputs> {
+    // Read it as an adopted user whose password is managed, so the declared password is set as well.
+    const existing = await readUser(client, inputs, inputs.username);
+    if (!existing) throw new CognitoUserError("NOT_FOUND", `user "${inputs.username}" was reported to exist in pool ${inputs.userPoolId} but cannot be read.`);
+    const olds = { ...existing, attributes: {}, passwordManaged: true, password: undefined, temporaryPassword: undefined, generatePassword: false };
+    // A generated password is made once here; update must set it, not generate another.
+    const declared = inputs.generatePassword ? { ...inputs, generatePassword: false, password: permanentPassword } : inputs;
+    const outputs = await updateUser(client, olds, declared);
+    return { ...outputs, generatePassword: inputs.generatePassword };
 }
 
 /** Deletes the half-created user and raises an error naming the failed step; never returns. */

@@ -75,7 +75,10 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     const port = options.port ?? (await freePort());
     const hostname = "127.0.0.1";
     fs.mkdirSync(path.join(dataDir, ".cognito"), { recursive: true });
-    fs.writeFileSync(path.join(dataDir, ".cognito", "config.json"), JSON.stringify({ ServerConfig: { port, hostname } }, null, 2));
+    // cognito-local makes every new pool sign in by email unless told otherwise; real Cognito pools use
+    // plain usernames unless created with UsernameAttributes.
+    const config = { ServerConfig: { port, hostname }, UserPoolDefaults: { UsernameAttributes: [] } };
+    fs.writeFileSync(path.join(dataDir, ".cognito", "config.json"), JSON.stringify(config, null, 2));
 
     const entry = require.resolve("cognito-local/lib/bin/start.js");
     const child: ChildProcess = spawn(process.execPath, [entry], {

@@ -1,0 +1,21 @@
+/**
+ * `pulumi-cognito-user/testing`: Cognito users as declarative test fixtures. Declare them next to the
+ * tests, `up()` in `before()`, `down()` in `after()`, and ask for tokens with `signIn(key)`.
+ * Without a pool of yours the users live in an embedded Cognito (cognito-local, an optional peer dependency).
+ */
+export {
+    cognitoFixture,
+    cleanupStaleFixtureRuns,
+    CleanupOptions,
+    CognitoFixture,
+    CognitoFixtureError,
+    CognitoFixtureOptions,
+    EmbeddedCognitoOptions,
+    FixturePool,
+    FixturePoolInfo,
+    FixtureUser,
+    FixtureUserSpec,
+} from "./fixture";
+export { FixtureAuthFlow, FixtureTokens, decodeJwtPayload } from "./auth";
+export { FixturePulumiOptions } from "./pulumiRunner";
+export { DEFAULT_STATE_ROOT } from "./runState";
