@@ -6,7 +6,6 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 /** The CognitoUser dynamic provider. */
 export const cognitoUserProvider: dynamic.ResourceProvider = {
     check: (olds, news) => require("pulumi-cognito-user/dynamic").check(olds, news),
