@@ -16,7 +16,8 @@ const path = require("path");
 /** Creates the link if it is missing; returns what it did. */
 function linkSelf(root = path.resolve(__dirname, "..")) {
     // Inside someone else's node_modules the package resolves by itself.
-    if (path.basename(path.dirname(root)) === "node_modules" || path.basename(path.dirname(path.dirname(root))) === "node_modules") return "installed";
+    if (path.basename(path.dirname(root)) === "node_modules" || path.basename(path.dirname(path.dirname(root))) === "node_modules")
+        return "installed";
     const { name } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
     const link = path.join(root, "node_modules", ...name.split("/"));
     let stat;

@@ -31,6 +31,11 @@ export interface UserInputs {
      * instead of failing. For recovering from an interrupted `pulumi up`.
      */
     adoptExisting: boolean;
+    /**
+     * Create only: `<userPoolId>/<name>` from the `import` resource option. Create then adopts that existing
+     * user (found by Username, email, phone or sub) instead of making one, and fails if it does not exist.
+     */
+    importId?: string;
     /** AWS Region of the pool. */
     region: string;
     /** Cognito endpoint override (cognito-local, LocalStack). */

@@ -105,6 +105,16 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         }
     }
 
+    const importId = raw.importId;
+    if (known(importId)) {
+        const slash = typeof importId === "string" ? importId.indexOf("/") : -1;
+        if (typeof importId !== "string" || slash <= 0 || slash === importId.length - 1) {
+            fail("importId", `the import id ${JSON.stringify(importId)} is not "<userPoolId>/<username>", e.g. "eu-west-1_AbCdEf123/admin@example.com".`);
+        } else if (known(userPoolId) && importId.slice(0, slash) !== userPoolId) {
+            fail("importId", `the import id names pool ${importId.slice(0, slash)} but userPoolId is ${JSON.stringify(userPoolId)}: name the declared pool in the id, or remove the \`import\` option once the user is adopted.`);
+        }
+    }
+
     for (const key of ["clientMetadata", "validationData"] as const) {
         if (known(raw[key]) && !isStringRecord(raw[key])) fail(key, `${key} must map names to string values.`);
     }
@@ -144,7 +154,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         region: region as string,
         maxAttempts: known(maxAttempts) ? (maxAttempts as number) : DEFAULT_MAX_ATTEMPTS,
     };
-    for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "endpoint", "profile"] as const) {
+    for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "importId", "endpoint", "profile"] as const) {
         if (raw[key] !== undefined && raw[key] !== null) (inputs as unknown as Record<string, unknown>)[key] = raw[key];
     }
     return { inputs, failures };

@@ -11,6 +11,7 @@ import { validateUserInputs } from "../core/validate";
 import { createCognitoClient, Connection } from "../cognito/client";
 import { createUser } from "../lifecycle/create";
 import { deleteUser } from "../lifecycle/delete";
+import { importUser } from "../lifecycle/import";
 import { readUser } from "../lifecycle/read";
 import { updateUser } from "../lifecycle/update";
 
@@ -23,7 +24,10 @@ export function userResourceId(userPoolId: string, username: string): string {
 export function parseUserResourceId(id: string): { userPoolId: string; username: string } {
     const slash = id.indexOf("/");
     if (slash <= 0 || slash === id.length - 1) {
-        throw new CognitoUserError("VALIDATION_ERROR", `"${id}" is not a CognitoUser id: expected "<userPoolId>/<username>", e.g. "eu-west-1_AbCdEf123/admin@example.com".`);
+        throw new CognitoUserError(
+            "VALIDATION_ERROR",
+            `"${id}" is not a CognitoUser id: expected "<userPoolId>/<username>", e.g. "eu-west-1_AbCdEf123/admin@example.com".`,
+        );
     }
     return { userPoolId: id.slice(0, slash), username: id.slice(slash + 1) };
 }
@@ -57,17 +61,18 @@ export async function diff(_id: string, olds: UserOutputs, news: UserInputs): Pr
     return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
 }
 
-/** `create`: the user, all or nothing. */
+/** `create`: the user, all or nothing; or, with `importId` (the `import` resource option), the existing user adopted. */
 export async function create(inputs: UserInputs): Promise<dynamic.CreateResult> {
     return guarded(async () => {
-        const outs = await createUser(createCognitoClient(connectionOf(inputs)), inputs);
+        const client = createCognitoClient(connectionOf(inputs));
+        const outs = inputs.importId ? await importUser(client, inputs) : await createUser(client, inputs);
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), outs };
     });
 }
 
 /**
- * `read`: refresh, import and `CognitoUser.get`. Reports a user that is gone with an empty id, so
- * `pulumi refresh` drops it.
+ * `read`: refresh and `CognitoUser.get`. Reports a user that is gone with an empty id, so `pulumi refresh`
+ * drops it. (Pulumi's import step never gets here for a dynamic provider: see lifecycle/import.ts.)
  */
 export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult> {
     return guarded(async () => {
@@ -76,7 +81,11 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
         // Recorded state holds a generated password next to `generatePassword: true`, which check rejects
         // as declared inputs: only the rest is validated, and the flag is carried over as recorded.
         const { password: _password, temporaryPassword: _temporaryPassword, generatePassword, ...rest } = props;
-        const { inputs, failures } = validateUserInputs({ ...rest, userPoolId: props.userPoolId ?? fromId.userPoolId, username: props.username ?? fromId.username });
+        const { inputs, failures } = validateUserInputs({
+            ...rest,
+            userPoolId: props.userPoolId ?? fromId.userPoolId,
+            username: props.username ?? fromId.username,
+        });
         if (failures.length > 0) {
             throw new CognitoUserError("VALIDATION_ERROR", failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
         }
@@ -96,7 +105,10 @@ export async function update(_id: string, olds: UserOutputs, news: UserInputs): 
 /** `delete`: a user or pool already gone counts as deleted. */
 export async function remove(id: string, props: Partial<UserOutputs>): Promise<void> {
     return guarded(async () => {
-        const { userPoolId, username } = props.userPoolId && props.cognitoUsername ? { userPoolId: props.userPoolId, username: props.cognitoUsername } : parseUserResourceId(id);
+        const { userPoolId, username } =
+            props.userPoolId && props.cognitoUsername
+                ? { userPoolId: props.userPoolId, username: props.cognitoUsername }
+                : parseUserResourceId(id);
         await deleteUser(createCognitoClient(connectionOf(props)), userPoolId, username, props.username ?? username);
     });
 }

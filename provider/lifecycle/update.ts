@@ -65,7 +65,8 @@ export async function updateUser(
             break;
     }
 
-    for (const group of plan.groupsToAdd) await step(`AdminAddUserToGroup(${group})`, ref, () => adminAddUserToGroup(client, pool, username, group));
+    for (const group of plan.groupsToAdd)
+        await step(`AdminAddUserToGroup(${group})`, ref, () => adminAddUserToGroup(client, pool, username, group));
     for (const group of plan.groupsToRemove)
         await step(`AdminRemoveUserFromGroup(${group})`, ref, () => adminRemoveUserFromGroup(client, pool, username, group));
     if (plan.enable !== undefined) {
@@ -81,7 +82,10 @@ export async function updateUser(
         passwordManaged,
     });
     if (!outputs) {
-        throw new CognitoUserError("NOT_FOUND", `user "${news.username}" (Username ${username}) disappeared from pool ${pool} during the update; run \`pulumi refresh\` and \`pulumi up\` to recreate it.`);
+        throw new CognitoUserError(
+            "NOT_FOUND",
+            `user "${news.username}" (Username ${username}) disappeared from pool ${pool} during the update; run \`pulumi refresh\` and \`pulumi up\` to recreate it.`,
+        );
     }
     return outputs;
 }

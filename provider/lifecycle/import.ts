@@ -1,0 +1,41 @@
+/**
+ * Adopting an existing user named by the `import` resource option. Pulumi's own import step cannot
+ * serve a dynamic provider (its host gets no serialized provider on that Read), so `CognitoUser`
+ * turns the option into the `importId` input and the engine runs an ordinary create, which lands here.
+ */
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoUserError } from "../core/errors";
+import { namesSameUser } from "../core/diff";
+import { UserInputs, UserOutputs } from "../core/types";
+import { readUser } from "./read";
+import { updateUser } from "./update";
+
+/**
+ * Finds the user `inputs.importId` names and brings it to the declared state, as an import followed by
+ * an update would: attributes, groups and `enabled` as declared; the password left as it is in Cognito
+ * (it cannot be read back) until the declared one changes.
+ *
+ * @throws CognitoUserError NOT_FOUND when no such user exists (nothing is created), VALIDATION_ERROR
+ *   when the declared username names another user.
+ */
+export async function importUser(client: CognitoIdentityProviderClient, inputs: UserInputs): Promise<UserOutputs> {
+    const importId = inputs.importId!;
+    const name = importId.slice(importId.indexOf("/") + 1);
+    const existing = await readUser(client, inputs, name);
+    if (!existing) {
+        throw new CognitoUserError(
+            "NOT_FOUND",
+            `cannot import "${importId}": pool ${inputs.userPoolId} has no user "${name}" (looked up by Username, email, phone and sub). ` +
+                "Check the id, or remove the `import` option to create the user.",
+        );
+    }
+    // `existing` carries the declared username; judge by what Cognito knows the user as.
+    if (!namesSameUser({ ...existing, username: existing.cognitoUsername }, inputs.username)) {
+        throw new CognitoUserError(
+            "VALIDATION_ERROR",
+            `the import id "${importId}" names the user with Username ${existing.cognitoUsername}, but username "${inputs.username}" is not one of its names ` +
+                "(Username, email, phone, preferred_username, sub): declare that user's username, or import the user you declared.",
+        );
+    }
+    return updateUser(client, existing, inputs);
+}

@@ -1,0 +1,310 @@
+/**
+ * Faults the embedded Cognito cannot produce: throttling storms (answered with Cognito's real
+ * TooManyRequestsException response by a fault-injecting transport in front of cognito-local, so the
+ * SDK's own retry and deserializer run) and steps that fail after the user exists (aws-sdk-client-mock:
+ * a password refused by the pool's policy, a delete that fails during rollback).
+ */
+import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import {
+    AdminAddUserToGroupCommand,
+    AdminCreateUserCommand,
+    AdminDeleteUserCommand,
+    AdminSetUserPasswordCommand,
+    CognitoIdentityProviderClient,
+    DescribeUserPoolCommand,
+    InternalErrorException,
+    InvalidPasswordException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import { mockClient } from "aws-sdk-client-mock";
+import * as handlers from "../../provider/dynamic/handlers";
+import { createCognitoClient } from "../../provider/cognito/client";
+import { CognitoUserError } from "../../provider/core/errors";
+import { UserInputs } from "../../provider/core/types";
+import { createUser } from "../../provider/lifecycle/create";
+import {
+    createTestPool,
+    getStoredUser,
+    listPoolUsers,
+    signIn,
+    startTestCognito,
+    TestCognito,
+    TestPool,
+    TEST_REGION,
+} from "../support/cognito";
+
+/** A fresh password meeting the test pools' policy; never printed. */
+function newPassword(): string {
+    return `Pw1!${randomBytes(12).toString("base64url")}aZ9`;
+}
+
+/** Runs `run`, expecting a CognitoUserError; returns it. */
+async function expectError(run: () => Promise<unknown>): Promise<CognitoUserError> {
+    try {
+        await run();
+    } catch (error) {
+        assert.ok(error instanceof CognitoUserError, `expected a CognitoUserError, got ${(error as Error).name}`);
+        return error;
+    }
+    assert.fail("expected an error");
+}
+
+/** Asserts that no secret occurs in the text, without echoing either. */
+function assertNoSecret(text: string, secrets: Array<string | undefined>): void {
+    for (const secret of secrets) if (secret) assert.ok(!text.includes(secret), "a password appears in the error");
+}
+
+/** Validated inputs, as Pulumi's check hands them to create. */
+async function checked(raw: Record<string, unknown>): Promise<UserInputs> {
+    const result = await handlers.check({}, { region: TEST_REGION, ...raw });
+    assert.deepEqual(result.failures ?? [], []);
+    return result.inputs as unknown as UserInputs;
+}
+
+/**
+ * A client like the provider's (retries on throttling, `attempts` per call) but with a 1 ms retry
+ * delay, so a storm takes no real backoff time.
+ */
+function fastRetryClient(endpoint: string, attempts: number): CognitoIdentityProviderClient {
+    return new CognitoIdentityProviderClient({
+        region: TEST_REGION,
+        endpoint,
+        maxAttempts: attempts,
+        retryStrategy: new ConfiguredRetryStrategy(attempts, () => 1),
+    });
+}
+
+/** Counts of throttled answers, by operation. */
+type Throttled = Record<string, number>;
+
+/**
+ * Makes the client's transport answer each listed operation with Cognito's throttling response
+ * (HTTP 400, TooManyRequestsException) `times` times, then pass it through to cognito-local.
+ */
+function throttle(client: CognitoIdentityProviderClient, operations: string[], times: number): Throttled {
+    const throttled: Throttled = Object.fromEntries(operations.map((o) => [o, 0]));
+    const handler = client.config.requestHandler as unknown as {
+        handle: (request: { headers: Record<string, string> }, options?: unknown) => Promise<unknown>;
+    };
+    const passThrough = handler.handle.bind(handler);
+    handler.handle = async (request, options) => {
+        const operation = (request.headers["x-amz-target"] ?? "").split(".").pop()!;
+        if (operation in throttled && throttled[operation] < times) {
+            throttled[operation]++;
+            const body = Buffer.from(JSON.stringify({ __type: "TooManyRequestsException", message: "Rate exceeded" }));
+            return {
+                response: {
+                    statusCode: 400,
+                    reason: "Bad Request",
+                    headers: {
+                        "content-type": "application/x-amz-json-1.1",
+                        "x-amzn-requestid": "fault-injected",
+                        "content-length": String(body.length),
+                    },
+                    body,
+                },
+            };
+        }
+        return passThrough(request, options);
+    };
+    return throttled;
+}
+
+describe("faults the emulator cannot produce (integration)", function () {
+    let cognito: TestCognito;
+    let pool: TestPool;
+
+    before(async function () {
+        cognito = await startTestCognito();
+        pool = await createTestPool(cognito.client, { groups: ["admins", "editors"] });
+    });
+    after(async function () {
+        await cognito?.stop();
+    });
+
+    describe("throttling", function () {
+        it("the provider's client retries throttled calls adaptively, up to maxAttempts", async function () {
+            const client = createCognitoClient({ region: TEST_REGION, endpoint: cognito.endpoint, maxAttempts: 8 });
+            const strategy = (await client.config.retryStrategy()) as unknown as {
+                mode: string;
+                maxAttemptsProvider?: () => Promise<number>;
+            };
+            assert.equal(strategy.mode, "adaptive");
+            assert.equal(await strategy.maxAttemptsProvider!(), 8);
+            client.destroy();
+        });
+
+        it("a storm of TooManyRequestsException on every call of the create: the create still succeeds", async function () {
+            const client = fastRetryClient(cognito.endpoint, 5);
+            const operations = ["AdminCreateUser", "AdminSetUserPassword", "AdminAddUserToGroup"];
+            const throttled = throttle(client, operations, 3);
+            const password = newPassword();
+            const inputs = await checked({
+                userPoolId: pool.id,
+                username: "stormy",
+                password,
+                groups: ["admins", "editors"],
+                endpoint: cognito.endpoint,
+            });
+            const outs = await createUser(client, inputs);
+            assert.deepEqual(
+                throttled,
+                { AdminCreateUser: 3, AdminSetUserPassword: 3, AdminAddUserToGroup: 3 },
+                "every call was throttled before it passed",
+            );
+            const stored = (await getStoredUser(cognito.client, pool.id, "stormy"))!;
+            assert.ok(stored, "the user is in Cognito");
+            assert.equal(stored.status, "CONFIRMED");
+            assert.deepEqual(stored.groups, ["admins", "editors"]);
+            assert.equal(await signIn(cognito.client, pool, "stormy", password), "SIGNED_IN");
+            assert.equal(outs.cognitoUsername, "stormy");
+            await handlers.remove(`${pool.id}/stormy`, outs);
+            client.destroy();
+        });
+
+        it("throttled on every attempt: THROTTLED, naming the call and the fix, and no user", async function () {
+            const client = fastRetryClient(cognito.endpoint, 3);
+            const throttled = throttle(client, ["AdminCreateUser"], Infinity);
+            const password = newPassword();
+            const inputs = await checked({ userPoolId: pool.id, username: "drowned", password, endpoint: cognito.endpoint });
+            const error = await expectError(() => createUser(client, inputs));
+            assert.equal(throttled.AdminCreateUser, 3, "one call per attempt");
+            assert.equal(error.code, "THROTTLED");
+            assert.match(error.message, /AdminCreateUser/);
+            assert.match(error.message, /"drowned"/);
+            assert.match(error.message, /maxAttempts/);
+            assertNoSecret(error.message, [password]);
+            assert.equal(await getStoredUser(cognito.client, pool.id, "drowned"), undefined);
+            client.destroy();
+        });
+
+        it("a step throttled on every attempt after the user exists: rolled back, THROTTLED, naming the step", async function () {
+            const client = fastRetryClient(cognito.endpoint, 3);
+            throttle(client, ["AdminAddUserToGroup"], Infinity);
+            const password = newPassword();
+            const inputs = await checked({
+                userPoolId: pool.id,
+                username: "halfway",
+                password,
+                groups: ["editors"],
+                endpoint: cognito.endpoint,
+            });
+            const error = await expectError(() => createUser(client, inputs));
+            assert.equal(error.code, "THROTTLED");
+            assert.match(error.message, /AdminAddUserToGroup\(editors\)/);
+            assert.match(error.message, /deleted again/);
+            assertNoSecret(error.message, [password]);
+            assert.equal(await getStoredUser(cognito.client, pool.id, "halfway"), undefined, "the half-created user is gone");
+            assert.deepEqual(
+                (await listPoolUsers(cognito.client, pool.id)).map((u) => u.Username),
+                [],
+            );
+            client.destroy();
+        });
+    });
+
+    describe("a step failing after the user exists (mocked Cognito)", function () {
+        // Stubs `send` on the class, so the clients the handlers make are mocked too; the
+        // emulator's own client is not used while it is in place.
+        let cognitoMock: ReturnType<typeof mockClient>;
+        const canonical = "0f9d3c1e-6a8b-4c55-9e21-3b7d2f1a4c60";
+        const poolId = "eu-west-1_AbCdEf123";
+        const created = {
+            User: {
+                Username: canonical,
+                UserStatus: "FORCE_CHANGE_PASSWORD" as const,
+                Enabled: true,
+                Attributes: [{ Name: "sub", Value: canonical }],
+            },
+        };
+
+        beforeEach(function () {
+            cognitoMock = mockClient(CognitoIdentityProviderClient);
+        });
+        afterEach(function () {
+            cognitoMock.restore();
+        });
+
+        /** Cognito refusing the password, echoing it (real messages do not; redaction must hold if one did). */
+        const refusePassword = (input: { Password?: string }) => {
+            throw new InvalidPasswordException({
+                message: `Password does not conform to policy: Password not long enough (${input.Password})`,
+                $metadata: {},
+            });
+        };
+
+        it("AdminSetUserPassword refused: the user is deleted by its canonical Username, the error names the step", async function () {
+            cognitoMock.on(AdminCreateUserCommand).resolves(created);
+            cognitoMock.on(AdminSetUserPasswordCommand).callsFake(refusePassword);
+            cognitoMock.on(AdminDeleteUserCommand).resolves({});
+            const password = newPassword();
+            const inputs = await checked({
+                userPoolId: poolId,
+                username: "pat@example.com",
+                attributes: { email: "pat@example.com" },
+                password,
+                groups: ["admins"],
+            });
+
+            const error = await expectError(() => handlers.create(inputs));
+            assert.equal(error.code, "COGNITO_ERROR");
+            assert.match(error.message, /failed at AdminSetUserPassword/);
+            assert.match(error.message, /"pat@example\.com"/);
+            assert.match(error.message, /Password does not conform to policy/);
+            assert.match(error.message, /InvalidPasswordException/);
+            assert.match(error.message, /deleted again/);
+            assertNoSecret(error.message, [password]);
+
+            const deletes = cognitoMock.commandCalls(AdminDeleteUserCommand);
+            assert.equal(deletes.length, 1);
+            assert.deepEqual(deletes[0].args[0].input, { UserPoolId: poolId, Username: canonical });
+            assert.equal(cognitoMock.commandCalls(AdminAddUserToGroupCommand).length, 0, "no step runs after the failed one");
+        });
+
+        it("the rollback's delete fails too: ROLLBACK_FAILED with the command to delete the user by hand", async function () {
+            cognitoMock.on(AdminCreateUserCommand).resolves(created);
+            cognitoMock.on(AdminSetUserPasswordCommand).callsFake(refusePassword);
+            cognitoMock.on(AdminDeleteUserCommand).rejects(new InternalErrorException({ message: "Internal error", $metadata: {} }));
+            const password = newPassword();
+            const inputs = await checked({ userPoolId: poolId, username: "pat@example.com", password });
+
+            const error = await expectError(() => handlers.create(inputs));
+            assert.equal(error.code, "ROLLBACK_FAILED");
+            assert.match(error.message, /AdminSetUserPassword/);
+            assert.match(error.message, /Internal error/);
+            assert.ok(
+                error.message.includes(`aws cognito-idp admin-delete-user --user-pool-id ${poolId} --username ${canonical}`),
+                "gives the hand-delete command",
+            );
+            assertNoSecret(error.message, [password]);
+        });
+
+        it("a generated password never appears in the error either", async function () {
+            cognitoMock.on(DescribeUserPoolCommand).resolves({
+                UserPool: {
+                    Policies: {
+                        PasswordPolicy: {
+                            MinimumLength: 30,
+                            RequireUppercase: true,
+                            RequireLowercase: true,
+                            RequireNumbers: true,
+                            RequireSymbols: true,
+                        },
+                    },
+                },
+            });
+            cognitoMock.on(AdminCreateUserCommand).resolves(created);
+            cognitoMock.on(AdminSetUserPasswordCommand).callsFake(refusePassword);
+            cognitoMock.on(AdminDeleteUserCommand).rejects(new InternalErrorException({ message: "Internal error", $metadata: {} }));
+            const inputs = await checked({ userPoolId: poolId, username: "gen@example.com", generatePassword: true });
+
+            const error = await expectError(() => handlers.create(inputs));
+            const generated = cognitoMock.commandCalls(AdminSetUserPasswordCommand)[0].args[0].input.Password;
+            assert.ok(generated && generated.length >= 30, "a password meeting the pool's minimum length was generated");
+            assert.equal(error.code, "ROLLBACK_FAILED");
+            assertNoSecret(error.message, [generated]);
+            assertNoSecret(String(error.stack), [generated]);
+        });
+    });
+});
