@@ -81,7 +81,12 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     fs.writeFileSync(path.join(dataDir, ".cognito", "config.json"), JSON.stringify(config, null, 2));
 
     const entry = require.resolve("cognito-local/lib/bin/start.js");
-    const child: ChildProcess = spawn(process.execPath, [entry], {
+    // A watchdog in the child ends it when this process dies, even by SIGKILL (no exit hook runs then).
+    const watchdog =
+        `const parent = ${process.pid};` +
+        `setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(0); } }, 1000).unref();` +
+        `require(${JSON.stringify(entry)});`;
+    const child: ChildProcess = spawn(process.execPath, ["-e", watchdog], {
         cwd: dataDir,
         env: { ...process.env, PORT: String(port), HOST: hostname, NO_COLOR: "1" },
         stdio: ["ignore", "pipe", "pipe"],

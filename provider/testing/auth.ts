@@ -68,7 +68,9 @@ export async function describeAppClient(
     given: { clientSecret?: string; authFlow?: FixtureAuthFlow },
 ): Promise<AppClientAuth> {
     try {
-        const { UserPoolClient: app } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+        const { UserPoolClient: app } = await client.send(
+            new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+        );
         const clientSecret = given.clientSecret ?? app?.ClientSecret;
         const flow = given.authFlow ?? chooseAuthFlow(app?.ExplicitAuthFlows, clientSecret !== undefined, clientId);
         return { clientId, clientSecret, flow };
@@ -80,7 +82,10 @@ export async function describeAppClient(
 
 /** Cognito's SECRET_HASH: Base64(HMAC-SHA256(clientSecret, username + clientId)). */
 export function secretHash(clientSecret: string, username: string, clientId: string): string {
-    return crypto.createHmac("sha256", clientSecret).update(username + clientId).digest("base64");
+    return crypto
+        .createHmac("sha256", clientSecret)
+        .update(username + clientId)
+        .digest("base64");
 }
 
 /** The payload of a JWT, decoded without verifying anything. */
@@ -106,7 +111,14 @@ export async function signInWithPassword(
     if (app.clientSecret !== undefined) parameters.SECRET_HASH = secretHash(app.clientSecret, username, app.clientId);
     const response =
         app.flow === "ADMIN_USER_PASSWORD_AUTH"
-            ? await client.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: app.clientId, AuthFlow: app.flow, AuthParameters: parameters }))
+            ? await client.send(
+                  new AdminInitiateAuthCommand({
+                      UserPoolId: userPoolId,
+                      ClientId: app.clientId,
+                      AuthFlow: app.flow,
+                      AuthParameters: parameters,
+                  }),
+              )
             : await client.send(new InitiateAuthCommand({ ClientId: app.clientId, AuthFlow: app.flow, AuthParameters: parameters }));
     const result: AuthenticationResultType | undefined = response.AuthenticationResult;
     if (!result?.IdToken || !result.AccessToken) {

@@ -14,13 +14,25 @@ import {
     CreateUserPoolCommand,
     GetGroupCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { CognitoUser } from "../cognitoUser";
 import { redact } from "../core/errors";
 import { CognitoLocal, startCognitoLocal } from "../local/cognitoLocal";
 import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens, signInWithPassword } from "./auth";
 import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
-import { claimStaleRuns, commandLine, createRun, DEFAULT_STATE_ROOT, isAlive, processStart, RunPaths, RunRecord, StaleRun, writeRecord } from "./runState";
+import {
+    claimStaleRuns,
+    commandLine,
+    createRun,
+    DEFAULT_STATE_ROOT,
+    isAlive,
+    processStart,
+    RunPaths,
+    RunRecord,
+    StaleRun,
+    writeRecord,
+} from "./runState";
 
 /** A user the fixture creates. */
 export interface FixtureUserSpec {
@@ -104,6 +116,8 @@ export interface FixturePoolInfo {
     region: string;
     /** Endpoint override; undefined for AWS. */
     endpoint?: string;
+    /** The `iss` of its tokens. */
+    issuer: string;
     /** URL of the pool's signing keys, for code that verifies tokens. */
     jwksUrl: string;
     /** Whether the pool lives in a cognito-local the fixture started. */
@@ -174,7 +188,9 @@ const PROJECT_NAME = "cognito-fixture";
  *
  * @throws a CognitoFixtureError at once when the declaration is invalid (no users, a duplicate username, ...).
  */
-export function cognitoFixture<U extends Record<string, FixtureUserSpec>>(options: CognitoFixtureOptions<U>): CognitoFixture<Extract<keyof U, string>> {
+export function cognitoFixture<U extends Record<string, FixtureUserSpec>>(
+    options: CognitoFixtureOptions<U>,
+): CognitoFixture<Extract<keyof U, string>> {
     return new Fixture<Extract<keyof U, string>>(options as CognitoFixtureOptions<Record<string, FixtureUserSpec>>);
 }
 
@@ -194,23 +210,33 @@ export interface CleanupOptions {
  * with `console.warn`.
  */
 export async function cleanupStaleFixtureRuns(options: CleanupOptions = {}): Promise<number> {
-    return serialized(() => cleanStaleRuns(options.stateRoot ?? DEFAULT_STATE_ROOT, options.pulumi ?? {}, options.log ?? (() => undefined)));
+    return serialized(() =>
+        cleanStaleRuns(options.stateRoot ?? DEFAULT_STATE_ROOT, options.pulumi ?? {}, options.log ?? (() => undefined)),
+    );
 }
 
 /** Everything one successful `up()` made. */
 interface LiveRun {
     paths: RunPaths;
     record: RunRecord;
-    client: CognitoIdentityProviderClient;
-    app: AppClientAuth;
-    pool: FixturePoolInfo;
+    /** Set once the pool is known; always set on a run that is up. */
+    client?: CognitoIdentityProviderClient;
+    app?: AppClientAuth;
+    pool?: FixturePoolInfo;
     cognitoLocal?: CognitoLocal;
     stack?: Stack;
     /** The stack has (or may have) resources to destroy. */
     deployed: boolean;
     users: Map<string, FixtureUser>;
+    /** Users as the program saw them created. */
+    captured: Map<string, CapturedUser>;
+    /** The rest of `stack.up()` (reading outputs), still running after `up()` returned. */
+    finishing?: Promise<void>;
     removeExitHook: () => void;
 }
+
+/** A user's outputs, as the program exports them. */
+type CapturedUser = Omit<FixtureUser, "key" | "username">;
 
 class Fixture<K extends string> implements CognitoFixture<K> {
     readonly keys: readonly K[];
@@ -230,7 +256,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
     }
 
     get pool(): FixturePoolInfo {
-        return this.live("pool").pool;
+        return { ...this.live("pool").pool! };
     }
 
     up(): Promise<void> {
@@ -270,10 +296,12 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         const run = this.live(`signIn("${key}")`);
         const user = this.user(key);
         try {
-            return await signInWithPassword(run.client, run.pool.userPoolId, run.app, user.username, user.password);
+            return await signInWithPassword(run.client!, run.pool!.userPoolId, run.app!, user.username, user.password);
         } catch (error) {
             const message = redact(errorText(error), [user.password]);
-            throw new CognitoFixtureError(`sign in (${run.app.flow})`, `user "${key}" (${user.username}): ${message}`, [{ userKey: key, username: user.username, message }]);
+            throw new CognitoFixtureError(`sign in (${run.app!.flow})`, `user "${key}" (${user.username}): ${message}`, [
+                { userKey: key, username: user.username, message },
+            ]);
         }
     }
 
@@ -291,104 +319,55 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         const options = this.options;
         const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
         const log = this.log;
-        await step("clean up runs of dead processes", () => cleanStaleRuns(root, options.pulumi ?? {}, log));
-
+        // Runs of dead processes are cleaned while this one starts: they share nothing but the root folder.
+        const cleaning = cleanStaleRuns(root, options.pulumi ?? {}, log).catch((error) => {
+            console.warn(`cognitoFixture: cleaning up runs of dead processes in ${root} failed: ${errorText(error)}`);
+        });
         const mode = options.pool ? "pool" : "embedded";
         const stackName = `${sanitizeName(options.name ?? "fixture")}-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
         const usernames = Object.fromEntries(this.keys.map((key) => [key, this.specs[key].username]));
-        const { paths, record } = createRun(root, { projectName: PROJECT_NAME, stackName, passphrase: crypto.randomBytes(24).toString("base64"), mode, usernames });
+        const { paths, record } = createRun(root, {
+            projectName: PROJECT_NAME,
+            stackName,
+            passphrase: crypto.randomBytes(24).toString("base64"),
+            mode,
+            usernames,
+        });
         log(`run ${paths.dir}: stack ${stackName}`);
 
-        let cognitoLocal: CognitoLocal | undefined;
-        let client: CognitoIdentityProviderClient | undefined;
         // Embedded: everything lives in the run folder and the emulator, so an exiting process can drop it at once.
         const onExit = () => {
             if (mode === "embedded") fs.rmSync(paths.dir, { recursive: true, force: true });
         };
         process.once("exit", onExit);
-        const partial: LiveRun = {
+        const run: LiveRun = {
             paths,
             record,
-            client: undefined as unknown as CognitoIdentityProviderClient,
-            app: undefined as unknown as AppClientAuth,
-            pool: undefined as unknown as FixturePoolInfo,
             deployed: false,
             users: new Map(),
+            captured: new Map(),
             removeExitHook: () => process.removeListener("exit", onExit),
         };
+        // The stack is made while the pool is prepared: they do not depend on each other, and both take seconds.
+        let stackPromise: Promise<Stack> | undefined;
         try {
-            const executable = await step("find the Pulumi CLI", async () => resolvePulumiExecutable(options.pulumi));
-            const commandPromise = pulumiCommandFor(executable, path.join(paths.dir, "cli"));
-            commandPromise.catch(() => undefined); // awaited below; do not let it reject unobserved meanwhile
+            stackPromise = this.createStack(run);
+            stackPromise.catch(() => undefined); // awaited below; must not count as unhandled meanwhile
+            await (options.pool ? this.usePool(run, options.pool) : this.startEmbedded(run));
+            writeRecord(paths, record);
+            run.stack = await stackPromise;
 
-            // The pool, its client and groups.
-            let pool: FixturePoolInfo;
-            if (options.pool) {
-                const given = options.pool;
-                const region = given.region ?? regionOfPoolId(given.userPoolId) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-                if (!region) throw new CognitoFixtureError("find the pool's Region", `pass pool.region: ${given.userPoolId} names none and AWS_REGION is not set`);
-                client = new CognitoIdentityProviderClient({ region, endpoint: given.endpoint, profile: given.profile, retryMode: "adaptive" });
-                partial.client = client;
-                pool = { userPoolId: given.userPoolId, clientId: given.clientId, region, endpoint: given.endpoint, jwksUrl: jwksUrl(region, given.userPoolId, given.endpoint), embedded: false };
-                record.pool = { userPoolId: given.userPoolId, region, endpoint: given.endpoint, profile: given.profile };
-                writeRecord(paths, record);
-                const [app] = await Promise.all([
-                    step("describe the app client", () => describeAppClient(client!, given.userPoolId, given.clientId, given)),
-                    this.checkGroupsExist(client, given.userPoolId),
-                ]);
-                partial.app = app;
-            } else {
-                cognitoLocal = await step("start the embedded Cognito (cognito-local)", () => startEmbeddedCognito(paths));
-                partial.cognitoLocal = cognitoLocal;
-                record.cognitoLocal = { pid: cognitoLocal.pid, start: processStart(cognitoLocal.pid), endpoint: cognitoLocal.endpoint };
-                writeRecord(paths, record);
-                client = new CognitoIdentityProviderClient({ region: EMBEDDED_REGION, endpoint: cognitoLocal.endpoint, credentials: EMBEDDED_CREDENTIALS, maxAttempts: 1 });
-                partial.client = client;
-                const made = await this.createEmbeddedPool(client);
-                pool = { userPoolId: made.userPoolId, clientId: made.clientId, region: EMBEDDED_REGION, endpoint: cognitoLocal.endpoint, jwksUrl: jwksUrl(EMBEDDED_REGION, made.userPoolId, cognitoLocal.endpoint), embedded: true };
-                record.pool = { userPoolId: made.userPoolId, region: EMBEDDED_REGION, endpoint: cognitoLocal.endpoint };
-                writeRecord(paths, record);
-                partial.app = { clientId: made.clientId, flow: "USER_PASSWORD_AUTH" };
-            }
-            partial.pool = pool;
-
-            // The stack.
-            log("pool ready");
-            const pulumiCommand = await step("run the Pulumi CLI (pulumi version)", () => commandPromise);
-            const extraEnv: Record<string, string> = mode === "embedded" ? { AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: "" } : {};
-            const stack = await step("create the Pulumi stack", async () => {
-                prepareWorkDir(paths.workDir);
-                return LocalWorkspace.createOrSelectStack(
-                    { projectName: PROJECT_NAME, stackName, program: this.program(pool, options.pool?.profile) },
-                    { workDir: paths.workDir, pulumiCommand, envVars: fixtureEnv(options.pulumi ?? {}, paths, record.passphrase, pulumiCommand.command, extraEnv) },
-                );
-            });
-            partial.stack = stack;
-            log("stack ready");
-            partial.deployed = true;
-
-            const events = new EventLog();
             log(`pulumi up: ${this.keys.length} user(s)`);
-            let outputs: Record<string, { value: unknown }>;
-            try {
-                ({ outputs } = await stack.up({ onEvent: events.record, color: "never" }));
-            } catch (error) {
-                throw this.upError("create users (pulumi up)", error, events);
-            }
-            const created = (outputs.users?.value ?? {}) as Record<string, Omit<FixtureUser, "key">>;
-            for (const key of this.keys) {
-                const out = created[key];
-                if (!out?.sub || !out.password) {
-                    throw new CognitoFixtureError("read the created users", `user "${key}" (${this.specs[key].username}): the stack did not report its sub and password`);
-                }
-                partial.users.set(key, { key, username: this.specs[key].username, cognitoUsername: out.cognitoUsername, sub: out.sub, password: out.password, groups: out.groups ?? [] });
-            }
-            this.run = partial;
-            log(`up: ${this.keys.length} user(s) in ${pool.userPoolId}`);
+            run.deployed = true;
+            await this.deploy(run);
+            await cleaning;
+            this.run = run;
+            log(`up: ${this.keys.length} user(s) in ${run.pool!.userPoolId}`);
         } catch (error) {
-            // Leave nothing behind: destroy what was made, stop the emulator, drop the folder.
+            // Leave nothing behind: let the CLI calls finish, destroy what was made, stop the emulator, drop the folder.
+            await Promise.all([stackPromise?.catch(() => undefined), run.finishing, cleaning]);
             try {
-                await teardown(partial, log);
+                await teardown(run, log);
             } catch (cleanupError) {
                 if (error instanceof Error) error.message += `\n(cleaning up after it also failed: ${errorText(cleanupError)})`;
             }
@@ -396,11 +375,155 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         }
     }
 
+    /**
+     * `pulumi up`, returning as soon as the engine reports the update done with every user created. The
+     * Automation API then still reads the outputs and the history with three more CLI runs (over a second);
+     * the program already captured the users in this process, so the tests need not wait for those:
+     * `run.finishing` tracks them and `down()` waits for it.
+     */
+    private async deploy(run: LiveRun): Promise<void> {
+        const stack = run.stack!;
+        const events = new EventLog();
+        let engineDone!: () => void;
+        const summary = new Promise<"summary">((resolve) => (engineDone = () => resolve("summary")));
+        const update = stack.up({
+            color: "never",
+            onEvent: (event) => {
+                events.record(event);
+                if (event.summaryEvent) engineDone();
+            },
+        });
+        run.finishing = update.then(
+            () => undefined,
+            () => undefined,
+        );
+        const first = await Promise.race([
+            summary,
+            update.then(
+                () => "finished" as const,
+                () => "failed" as const,
+            ),
+        ]);
+        const complete = events.failures().length === 0 && !events.general() && this.keys.every((key) => run.captured.has(key));
+        if (first === "summary" && complete) return this.collectUsers(run, run.captured);
+        let outputs: Record<string, { value: unknown }>;
+        try {
+            ({ outputs } = await update);
+        } catch (error) {
+            throw this.upError("create users (pulumi up)", error, events);
+        }
+        const fromOutputs = new Map(Object.entries((outputs.users?.value ?? {}) as Record<string, CapturedUser>));
+        this.collectUsers(run, fromOutputs);
+    }
+
+    /** Fills `run.users` from what the stack created. */
+    private collectUsers(run: LiveRun, created: Map<string, CapturedUser>): void {
+        for (const key of this.keys) {
+            const out = created.get(key);
+            if (!out?.sub || !out.password) {
+                throw new CognitoFixtureError(
+                    "read the created users",
+                    `user "${key}" (${this.specs[key].username}): the stack did not report its sub and password`,
+                );
+            }
+            run.users.set(key, {
+                key,
+                username: this.specs[key].username,
+                cognitoUsername: out.cognitoUsername,
+                sub: out.sub,
+                password: out.password,
+                groups: out.groups ?? [],
+            });
+        }
+    }
+
+    /** Creates the run's stack (a new one: the name is unique) with the inline program, in a prepared work folder. */
+    private async createStack(run: LiveRun): Promise<Stack> {
+        const pulumiOptions = this.options.pulumi ?? {};
+        const executable = await step("find the Pulumi CLI", async () => resolvePulumiExecutable(pulumiOptions));
+        const pulumiCommand = await step("run the Pulumi CLI (pulumi version)", () =>
+            pulumiCommandFor(executable, path.join(run.paths.dir, "cli")),
+        );
+        // The embedded Cognito accepts any credentials; the dynamic provider must not go looking for real ones.
+        const extraEnv: Record<string, string> =
+            run.record.mode === "embedded"
+                ? {
+                      AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+                      AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+                      AWS_SESSION_TOKEN: "",
+                  }
+                : {};
+        return step("create the Pulumi stack", async () => {
+            prepareWorkDir(run.paths.workDir);
+            const stack = await LocalWorkspace.createStack(
+                { projectName: PROJECT_NAME, stackName: run.record.stackName, program: this.program(run) },
+                {
+                    workDir: run.paths.workDir,
+                    pulumiCommand,
+                    envVars: fixtureEnv(pulumiOptions, run.paths, run.record.passphrase, pulumiCommand.command, extraEnv),
+                },
+            );
+            this.log("stack ready");
+            return stack;
+        });
+    }
+
+    /** Connects to the caller's pool: its Region, app client and groups. */
+    private async usePool(run: LiveRun, given: FixturePool): Promise<void> {
+        const region = given.region ?? regionOfPoolId(given.userPoolId) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+        if (!region)
+            throw new CognitoFixtureError(
+                "find the pool's Region",
+                `pass pool.region: ${given.userPoolId} names none and AWS_REGION is not set`,
+            );
+        const client = new CognitoIdentityProviderClient({
+            region,
+            endpoint: given.endpoint,
+            profile: given.profile,
+            retryMode: "adaptive",
+        });
+        run.client = client;
+        run.pool = poolInfo(given.userPoolId, given.clientId, region, given.endpoint, false);
+        run.record.pool = { userPoolId: given.userPoolId, region, endpoint: given.endpoint, profile: given.profile };
+        // The client first: it also proves the pool exists, so a missing pool is not reported as missing groups.
+        run.app = await step("describe the app client", async () => {
+            try {
+                return await describeAppClient(client, given.userPoolId, given.clientId, given);
+            } catch (error) {
+                throw new Error(`pool ${given.userPoolId}, app client ${given.clientId}: ${errorText(error)} (${(error as Error).name})`);
+            }
+        });
+        await this.checkGroupsExist(client, given.userPoolId);
+    }
+
+    /** Starts cognito-local in the run's folder and makes the pool, its app client and the groups. */
+    private async startEmbedded(run: LiveRun): Promise<void> {
+        const emulator = await step("start the embedded Cognito (cognito-local)", () => startEmbeddedCognito(run.paths));
+        run.cognitoLocal = emulator;
+        run.record.cognitoLocal = { pid: emulator.pid, start: processStart(emulator.pid), endpoint: emulator.endpoint };
+        writeRecord(run.paths, run.record); // before anything else can fail: a crash from here on leaves an emulator to stop
+        const client = new CognitoIdentityProviderClient({
+            region: EMBEDDED_REGION,
+            endpoint: emulator.endpoint,
+            credentials: EMBEDDED_CREDENTIALS,
+            maxAttempts: 1,
+        });
+        run.client = client;
+        const made = await this.createEmbeddedPool(client);
+        run.pool = poolInfo(made.userPoolId, made.clientId, EMBEDDED_REGION, emulator.endpoint, true);
+        run.record.pool = { userPoolId: made.userPoolId, region: EMBEDDED_REGION, endpoint: emulator.endpoint };
+        run.app = { clientId: made.clientId, flow: "USER_PASSWORD_AUTH" };
+        this.log("pool ready");
+    }
+
     /** The inline Pulumi program: one CognitoUser per declared user, exported by key. */
-    private program(pool: FixturePoolInfo, profile: string | undefined): () => Promise<Record<string, unknown>> {
+    private program(run: LiveRun): () => Promise<Record<string, unknown>> {
         const specs = this.specs;
         const keys = [...this.keys];
+        const profile = this.options.pool?.profile;
         return async () => {
+            // Read when the program runs (pulumi up), by which time the pool is ready.
+            const pool = run.pool!;
             const users: Record<string, unknown> = {};
             for (const key of keys) {
                 const spec = specs[key];
@@ -417,7 +540,14 @@ class Fixture<K extends string> implements CognitoFixture<K> {
                     // Never take over (and later delete) a user that was there before the suite.
                     adoptExisting: false,
                 });
-                users[key] = { cognitoUsername: user.cognitoUsername, sub: user.sub, password: user.password, groups: user.groups };
+                const outputs = { cognitoUsername: user.cognitoUsername, sub: user.sub, password: user.password, groups: user.groups };
+                users[key] = outputs;
+                // Resolved in this process when the create finishes; see deploy().
+                pulumi
+                    .all([user.cognitoUsername, user.sub, user.password, user.groups])
+                    .apply(([cognitoUsername, sub, password, groups]) => {
+                        if (sub && password) run.captured.set(key, { cognitoUsername, sub, password, groups });
+                    });
             }
             return { users };
         };
@@ -448,7 +578,9 @@ class Fixture<K extends string> implements CognitoFixture<K> {
                     }),
                 ),
             ),
-            ...groups.map((group) => step(`create group "${group}"`, () => client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })))),
+            ...groups.map((group) =>
+                step(`create group "${group}"`, () => client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }))),
+            ),
         ]);
         return { userPoolId, clientId: app.UserPoolClient!.ClientId! };
     }
@@ -466,7 +598,8 @@ class Fixture<K extends string> implements CognitoFixture<K> {
                     await client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
                 } catch (error) {
                     const name = (error as Error).name;
-                    if (name === "ResourceNotFoundException") missing.push(group);
+                    // The same exception says the pool is missing; only a group's absence is a missing group.
+                    if (name === "ResourceNotFoundException" && !/pool/i.test((error as Error).message)) missing.push(group);
                     else if (name !== "AccessDeniedException") throw new CognitoFixtureError(`check group "${group}"`, errorText(error));
                 }
             }),
@@ -474,9 +607,17 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         if (missing.length === 0) return;
         const failures = this.keys
             .filter((key) => (this.specs[key].groups ?? []).some((g) => missing.includes(g)))
-            .map((key) => ({ userKey: key, username: this.specs[key].username, message: `group(s) ${(this.specs[key].groups ?? []).filter((g) => missing.includes(g)).join(", ")} do not exist` }));
+            .map((key) => ({
+                userKey: key,
+                username: this.specs[key].username,
+                message: `group(s) ${(this.specs[key].groups ?? []).filter((g) => missing.includes(g)).join(", ")} do not exist`,
+            }));
         const text = failures.map((f) => `user "${f.userKey}" (${f.username}): ${f.message}`).join("; ");
-        throw new CognitoFixtureError("check groups", `${text} in pool ${userPoolId}. Create them with the pool (the fixture creates groups only in its embedded Cognito).`, failures);
+        throw new CognitoFixtureError(
+            "check groups",
+            `${text} in pool ${userPoolId}. Create them with the pool (the fixture creates groups only in its embedded Cognito).`,
+            failures,
+        );
     }
 
     /** Every group the users name (plus, for the embedded pool, the extra ones), once each. */
@@ -494,7 +635,11 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             message: redact(message, secrets),
         }));
         if (failures.length === 0) return new CognitoFixtureError(stepName, redact(events.general() || tail(errorText(error)), secrets));
-        return new CognitoFixtureError(stepName, failures.map((f) => `user "${f.userKey}" (${f.username}): ${f.message}`).join("; "), failures);
+        return new CognitoFixtureError(
+            stepName,
+            failures.map((f) => `user "${f.userKey}" (${f.username}): ${f.message}`).join("; "),
+            failures,
+        );
     }
 }
 
@@ -505,7 +650,6 @@ class EventLog {
 
     /** The `onEvent` callback. */
     readonly record = (event: EngineEvent): void => {
-        if (process.env.FIXTURE_DEBUG_EVENTS) console.log("EVENT", Date.now() % 100000, Object.keys(event).filter((k) => k !== "sequence" && k !== "timestamp").join(","), JSON.stringify(event).slice(0, 160));
         const diagnostic = event.diagnosticEvent;
         if (!diagnostic || diagnostic.severity !== "error") return;
         const message = cleanDiagnostic(diagnostic.message);
@@ -537,7 +681,10 @@ function cleanDiagnostic(message: string): string {
     // The host prints `${error}: ${error.stack}`; the provider's stack is its message, so it appears twice.
     const half = text.indexOf(": CognitoUserError: ");
     if (half >= 0) text = text.slice(0, half);
-    return text.replace(/^CognitoUserError: /, "").replace(/\s+/g, " ").trim();
+    return text
+        .replace(/^CognitoUserError: /, "")
+        .replace(/\s+/g, " ")
+        .trim();
 }
 
 /**
@@ -547,6 +694,7 @@ function cleanDiagnostic(message: string): string {
  */
 async function teardown(run: LiveRun, log: (line: string) => void): Promise<void> {
     const problems: string[] = [];
+    await run.finishing;
     if (run.record.mode === "pool" && run.stack && run.deployed) {
         const events = new EventLog();
         try {
@@ -556,7 +704,10 @@ async function teardown(run: LiveRun, log: (line: string) => void): Promise<void
             await run.stack.workspace.removeStack(run.stack.name);
         } catch (error) {
             const failures = events.failures();
-            const detail = failures.length > 0 ? failures.map((f) => `user "${f.name}" (${run.record.usernames[f.name] ?? f.name}): ${f.message}`).join("; ") : tail(errorText(error));
+            const detail =
+                failures.length > 0
+                    ? failures.map((f) => `user "${f.name}" (${run.record.usernames[f.name] ?? f.name}): ${f.message}`).join("; ")
+                    : tail(errorText(error));
             problems.push(`destroy users (pulumi destroy): ${detail}`);
         }
     }
@@ -571,7 +722,8 @@ async function teardown(run: LiveRun, log: (line: string) => void): Promise<void
         fs.rmSync(run.paths.dir, { recursive: true, force: true });
     }
     if (problems.length > 0) {
-        const kept = run.record.mode === "pool" ? ` The run's state stays in ${run.paths.dir}; the next fixture run retries the cleanup.` : "";
+        const kept =
+            run.record.mode === "pool" ? ` The run's state stays in ${run.paths.dir}; the next fixture run retries the cleanup.` : "";
         throw new CognitoFixtureError("down", problems.join("; ") + kept);
     }
 }
@@ -586,7 +738,9 @@ async function cleanStaleRuns(root: string, pulumiOptions: FixturePulumiOptions,
             cleaned++;
             log(`cleaned up the run of dead process ${stale.record?.owner.pid ?? "?"} (${stale.record?.stackName ?? stale.paths.dir})`);
         } catch (error) {
-            console.warn(`cognitoFixture: could not clean up the run left in ${stale.paths.dir} by a dead process; a later run retries: ${errorText(error)}`);
+            console.warn(
+                `cognitoFixture: could not clean up the run left in ${stale.paths.dir} by a dead process; a later run retries: ${errorText(error)}`,
+            );
         }
     }
     return cleaned;
@@ -615,13 +769,20 @@ async function cleanStaleRun(stale: StaleRun, pulumiOptions: FixturePulumiOption
     try {
         stack = await LocalWorkspace.selectStack(
             { projectName: record.projectName, stackName: record.stackName, program: async () => ({}) },
-            { workDir: stale.paths.workDir, pulumiCommand, envVars: fixtureEnv(pulumiOptions, stale.paths, record.passphrase, pulumiCommand.command) },
+            {
+                workDir: stale.paths.workDir,
+                pulumiCommand,
+                envVars: fixtureEnv(pulumiOptions, stale.paths, record.passphrase, pulumiCommand.command),
+            },
         );
     } catch (error) {
         if (error instanceof StackNotFoundError) return; // died before its stack existed
         throw error;
     }
-    const pending = ((await stack.exportStack()).deployment?.pending_operations ?? []) as Array<{ type?: string; resource?: { urn?: string } }>;
+    const pending = ((await stack.exportStack()).deployment?.pending_operations ?? []) as Array<{
+        type?: string;
+        resource?: { urn?: string };
+    }>;
     for (const op of pending.filter((p) => p.type === "creating")) {
         const name = op.resource?.urn?.slice(op.resource.urn.lastIndexOf("::") + 2) ?? "?";
         console.warn(
@@ -639,7 +800,9 @@ async function startEmbeddedCognito(paths: RunPaths): Promise<CognitoLocal> {
     try {
         require.resolve("cognito-local/lib/bin/start.js");
     } catch {
-        throw new Error("cognito-local is not installed: `npm install --save-dev cognito-local`, or pass the `pool` option to use a pool of your own");
+        throw new Error(
+            "cognito-local is not installed: `npm install --save-dev cognito-local`, or pass the `pool` option to use a pool of your own",
+        );
     }
     fs.mkdirSync(paths.cognitoLocalData, { recursive: true });
     return startCognitoLocal({ dataDir: paths.cognitoLocalData });
@@ -697,10 +860,10 @@ function regionOfPoolId(userPoolId: string): string | undefined {
     return match?.[1];
 }
 
-/** Where a pool's signing keys are published: AWS's URL, or the same path on an endpoint override. */
-function jwksUrl(region: string, userPoolId: string, endpoint: string | undefined): string {
-    const base = endpoint ? endpoint.replace(/\/+$/, "") : `https://cognito-idp.${region}.amazonaws.com`;
-    return `${base}/${userPoolId}/.well-known/jwks.json`;
+/** The pool's public description; issuer and keys at AWS's URLs, or the same paths on an endpoint override (as cognito-local serves them). */
+function poolInfo(userPoolId: string, clientId: string, region: string, endpoint: string | undefined, embedded: boolean): FixturePoolInfo {
+    const issuer = `${endpoint ? endpoint.replace(/\/+$/, "") : `https://cognito-idp.${region}.amazonaws.com`}/${userPoolId}`;
+    return { userPoolId, clientId, region, endpoint, issuer, jwksUrl: `${issuer}/.well-known/jwks.json`, embedded };
 }
 
 /** Letters, digits, `-` and `_` only, as stack names need. */

@@ -90,9 +90,22 @@ export function processStart(pid: number): string | undefined {
     }
     if (process.platform === "win32" || fs.existsSync("/proc/self/stat")) return undefined;
     try {
-        return execFileSync("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+        return (
+            execFileSync("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() ||
+            undefined
+        );
     } catch {
         return undefined;
+    }
+}
+
+/** Whether the process has exited and only waits to be reaped (Linux; false where unknown). */
+function isZombie(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    } catch {
+        return false;
     }
 }
 
@@ -109,6 +122,7 @@ export function isAlive(identity: ProcessIdentity): boolean {
         // EPERM: it exists but belongs to someone else.
         if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
     }
+    if (isZombie(identity.pid)) return false;
     if (identity.start === undefined) return true;
     const start = processStart(identity.pid);
     return start === undefined || start === identity.start;
@@ -129,11 +143,20 @@ export function commandLine(pid: number): string {
 }
 
 /** Creates a new run folder owned by this process and writes its record before anything else happens in it. */
-export function createRun(root: string, record: Omit<RunRecord, "version" | "owner" | "hostname" | "createdAt">): { paths: RunPaths; record: RunRecord } {
+export function createRun(
+    root: string,
+    record: Omit<RunRecord, "version" | "owner" | "hostname" | "createdAt">,
+): { paths: RunPaths; record: RunRecord } {
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });
     const dir = fs.mkdtempSync(path.join(root, `${RUN_PREFIX}${process.pid}-`));
     const paths = runPaths(dir);
-    const full: RunRecord = { version: 1, owner: currentProcess(), hostname: os.hostname(), createdAt: new Date().toISOString(), ...record };
+    const full: RunRecord = {
+        version: 1,
+        owner: currentProcess(),
+        hostname: os.hostname(),
+        createdAt: new Date().toISOString(),
+        ...record,
+    };
     writeRecord(paths, full);
     fs.mkdirSync(paths.backend);
     return { paths, record: full };
