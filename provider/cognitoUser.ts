@@ -93,9 +93,14 @@ export class CognitoUser extends pulumi.dynamic.Resource {
 
     /**
      * Declares a user. `pulumi up` creates it with `AdminCreateUser` and `MessageAction=SUPPRESS`: no email,
-     * no SMS. To adopt an existing user pass `{ import: "<userPoolId>/<username>" }`.
+     * no SMS. To adopt an existing user pass `{ import: "<userPoolId>/<username>" }` (the name may also be the
+     * user's email, phone or sub): `pulumi up` then takes it over instead of creating one, and fails if it
+     * does not exist.
      */
     constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
+        // Pulumi's import step cannot serve a dynamic provider (its host gets no serialized provider on that
+        // Read and fails), so the option becomes a create-only input and the provider's create adopts the user.
+        const { import: importId, ...options } = opts ?? {};
         // Every input and output is listed, even when undefined: Pulumi exposes an output only for keys
         // present here.
         const props: Record<string, unknown> = {
@@ -111,6 +116,7 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             validationData: args?.validationData,
             forceAliasCreation: args?.forceAliasCreation,
             adoptExisting: args?.adoptExisting ?? adoptExistingDefault(),
+            importId,
             ...withConnectionDefaults(args ?? {}),
             cognitoUsername: undefined,
             sub: undefined,
@@ -120,7 +126,7 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             preferredMfaSetting: undefined,
             mfaSettingList: undefined,
         };
-        super(cognitoUserProvider, name, props, withSecretOutputs(opts), "cognito", "CognitoUser");
+        super(cognitoUserProvider, name, props, withSecretOutputs(options), "cognito", "CognitoUser");
         markOutputsSecret(this, SECRET_PROPERTIES);
     }
 

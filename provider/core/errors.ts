@@ -7,7 +7,7 @@
 export type CognitoUserErrorCode =
     /** An input is invalid; raised before any Cognito call where possible. */
     | "VALIDATION_ERROR"
-    /** The user already exists in the pool (adopt it with `pulumi import` or the `import` option). */
+    /** The user already exists in the pool (adopt it with the `import` resource option, or `adoptExisting`). */
     | "USER_EXISTS"
     /** The user, pool or group does not exist. */
     | "NOT_FOUND"
@@ -88,9 +88,10 @@ export function translateCognitoError(
     let hint = "";
     if (name === "UsernameExistsException") {
         code = "USER_EXISTS";
+        // Not `pulumi import`: the CLI cannot import into any dynamic provider (its Read gets no serialized provider).
         hint =
-            ` To manage the existing user, adopt it: \`pulumi import pulumi-nodejs:dynamic/cognito:CognitoUser <name> ${context.userPoolId}/${context.username}\`` +
-            ` or the resource option \`{ import: "${context.userPoolId}/${context.username}" }\`.`;
+            ` To manage the existing user, adopt it with the resource option \`{ import: "${context.userPoolId}/${context.username}" }\`,` +
+            " or, after an interrupted `pulumi up`, run it again with `pulumi config set cognito-user:adoptExisting true`.";
     } else if (notFoundNames.has(name)) {
         code = "NOT_FOUND";
     } else if (name === "TooManyRequestsException" || name === "ThrottlingException") {

@@ -12,8 +12,8 @@ import { updateUser } from "./update";
 
 /**
  * Finds the user `inputs.importId` names and brings it to the declared state, as an import followed by
- * an update would: attributes, groups and `enabled` as declared; the password left as it is in Cognito
- * (it cannot be read back) until the declared one changes.
+ * an update would: declared attributes written (undeclared ones left alone), groups and `enabled` as
+ * declared; the password left as it is in Cognito (it cannot be read back) until the declared one changes.
  *
  * @throws CognitoUserError NOT_FOUND when no such user exists (nothing is created), VALIDATION_ERROR
  *   when the declared username names another user.
@@ -37,5 +37,8 @@ export async function importUser(client: CognitoIdentityProviderClient, inputs: 
                 "(Username, email, phone, preferred_username, sub): declare that user's username, or import the user you declared.",
         );
     }
-    return updateUser(client, existing, inputs);
+    // Only declared attributes are managed: the ones the program does not name stay as they are. (The
+    // engine shows this adoption as a create, so a deletion here would surprise: nothing announces it.)
+    const declared = Object.fromEntries(Object.entries(existing.attributes).filter(([attribute]) => attribute in inputs.attributes));
+    return updateUser(client, { ...existing, attributes: declared }, inputs);
 }

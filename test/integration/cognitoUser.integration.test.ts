@@ -253,7 +253,7 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
                 created({ userPoolId: pool.id, username: "dup", attributes: { given_name: "Second" }, password: password2 }),
             );
             assert.equal(error.code, "USER_EXISTS");
-            assert.match(error.message, /pulumi import/);
+            assert.match(error.message, /\{ import: "/);
             assert.ok(error.message.includes(`${pool.id}/dup`), "names the import id");
             assertNoSecret(error.message, [password, password2]);
             const stored = (await getStoredUser(cognito.client, pool.id, "dup"))!;
@@ -434,7 +434,7 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
                 created({ userPoolId: pool.id, username: "erin@example.com", attributes: { email: "erin@example.com" } }),
             );
             assert.equal(error.code, "USER_EXISTS");
-            assert.match(error.message, /pulumi import/);
+            assert.match(error.message, /\{ import: "/);
 
             const rollback = await expectError(() =>
                 created({
@@ -449,6 +449,104 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
             const left = (await listPoolUsers(cognito.client, pool.id)).map((u) => u.Username);
             assert.deepEqual(left, [outs.cognitoUsername], "only erin remains");
             await handlers.remove(id, outs);
+        });
+    });
+
+    describe("the import option: create with importId adopts the existing user", function () {
+        let pool: TestPool;
+        let emailPool: TestPool;
+
+        before(async function () {
+            pool = await createTestPool(cognito.client, { groups });
+            emailPool = await createTestPool(cognito.client, { emailAsUsername: true, groups });
+        });
+
+        it("adopts by <pool>/<username>: same sub, declared attributes and groups applied, undeclared attributes and the password left alone", async function () {
+            const password = newPassword();
+            const made = await created({
+                userPoolId: pool.id,
+                username: "olga",
+                attributes: { given_name: "Olga", family_name: "Ott" },
+                password,
+                groups: ["viewers"],
+            });
+            const newPasswordDeclared = newPassword();
+            const adopted = await created({
+                userPoolId: pool.id,
+                username: "olga",
+                attributes: { given_name: "Olga-2" },
+                password: newPasswordDeclared,
+                groups: ["editors"],
+                importId: `${pool.id}/olga`,
+            });
+            assert.equal(adopted.id, made.id);
+            assert.equal(adopted.outs.sub, made.outs.sub, "the same user");
+            assert.equal(adopted.outs.passwordManaged, false);
+            assert.deepEqual(adopted.outs.attributes, { given_name: "Olga-2" }, "only declared attributes are recorded");
+            const stored = (await getStoredUser(cognito.client, pool.id, "olga"))!;
+            assert.equal(stored.attributes.given_name, "Olga-2");
+            assert.equal(stored.attributes.family_name, "Ott", "an undeclared attribute is kept");
+            assert.deepEqual(stored.groups, ["editors"]);
+            assert.equal(await signIn(cognito.client, pool, "olga", password), "SIGNED_IN", "the password in Cognito is untouched");
+            assertNoSecret(JSON.stringify(adopted.outs.attributes), [password, newPasswordDeclared]);
+
+            // The declared password is recorded: no diff now, a later change is applied.
+            const same = await checked({
+                userPoolId: pool.id,
+                username: "olga",
+                attributes: { given_name: "Olga-2" },
+                password: newPasswordDeclared,
+                groups: ["editors"],
+            });
+            assert.equal((await handlers.diff(adopted.id, adopted.outs, same)).changes, false);
+            await handlers.remove(adopted.id, adopted.outs);
+        });
+
+        it("adopts by <pool>/<email> and <pool>/<sub> in an email-as-username pool", async function () {
+            const made = await created({ userPoolId: emailPool.id, username: "pia@example.com", attributes: { email: "pia@example.com" } });
+            for (const name of ["pia@example.com", made.outs.sub]) {
+                const adopted = await created({
+                    userPoolId: emailPool.id,
+                    username: "pia@example.com",
+                    attributes: { email: "pia@example.com" },
+                    importId: `${emailPool.id}/${name}`,
+                });
+                assert.equal(adopted.id, made.id, `found by ${name}`);
+                assert.equal(adopted.outs.cognitoUsername, made.outs.cognitoUsername);
+            }
+            assert.equal((await listPoolUsers(cognito.client, emailPool.id)).length, 1, "no second user");
+            await handlers.remove(made.id, made.outs);
+        });
+
+        it("fails with NOT_FOUND for a user that does not exist, creating nothing", async function () {
+            const error = await expectError(() => created({ userPoolId: pool.id, username: "nobody", importId: `${pool.id}/nobody` }));
+            assert.equal(error.code, "NOT_FOUND");
+            assert.match(error.message, /cannot import ".*\/nobody"/);
+            assert.match(error.message, /remove the `import` option to create the user/);
+            assert.equal(await getStoredUser(cognito.client, pool.id, "nobody"), undefined);
+        });
+
+        it("fails with VALIDATION_ERROR when the declared username names another user, changing nothing", async function () {
+            const made = await created({ userPoolId: pool.id, username: "quinn", attributes: { given_name: "Quinn" } });
+            const error = await expectError(() =>
+                created({ userPoolId: pool.id, username: "rita", attributes: { given_name: "Rita" }, importId: `${pool.id}/quinn` }),
+            );
+            assert.equal(error.code, "VALIDATION_ERROR");
+            assert.match(error.message, /names the user with Username quinn, but username "rita"/);
+            assert.equal((await getStoredUser(cognito.client, pool.id, "quinn"))!.attributes.given_name, "Quinn");
+            assert.equal(await getStoredUser(cognito.client, pool.id, "rita"), undefined);
+            await handlers.remove(made.id, made.outs);
+        });
+
+        it("check rejects an import id in another pool", async function () {
+            const result = await handlers.check(
+                {},
+                { userPoolId: pool.id, username: "u", region: TEST_REGION, endpoint: cognito.endpoint, importId: `${emailPool.id}/u` },
+            );
+            assert.deepEqual(
+                (result.failures ?? []).map((f) => f.property),
+                ["importId"],
+            );
         });
     });
 });

@@ -3,72 +3,15 @@
  * against throwaway projects. Every run uses the environment from scripts/pulumiEnv.ts, so tests
  * get the local file backend, the default passphrase and no Pulumi Cloud.
  */
-import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensurePulumi, pulumiEnv, repoRoot } from "../../scripts/pulumiEnv";
+import { repoRoot } from "../../scripts/pulumiEnv";
 
-/** Outcome of one CLI invocation. */
-export interface PulumiResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-/** Options for {@link runPulumi}. */
-export interface RunPulumiOptions {
-  /** Extra environment variables, applied over the project environment. */
-  env?: NodeJS.ProcessEnv;
-  /** Return non-zero exits instead of throwing (for tests that expect a failure). */
-  allowFailure?: boolean;
-  /** Kill the CLI after this many milliseconds (default 10 minutes). */
-  timeoutMs?: number;
-}
-
-/**
- * Runs `pulumi <args> --non-interactive --color never` in `cwd` and collects its output.
- * Builds or links the CLI first if needed (see `ensurePulumi`).
- *
- * @throws an Error holding the command, exit code, stdout and stderr when the CLI exits non-zero
- *   (unless `allowFailure`) or is killed by the timeout.
- */
-export async function runPulumi(cwd: string, args: string[], opts: RunPulumiOptions = {}): Promise<PulumiResult> {
-  const { pulumiPath } = await ensurePulumi();
-  // Global flags keep output stable and stop the CLI from ever waiting for a prompt.
-  const fullArgs = [...args, "--non-interactive", "--color", "never"];
-  const env = pulumiEnv(opts.env);
-  const timeoutMs = opts.timeoutMs ?? 10 * 60 * 1000;
-  const result = await new Promise<PulumiResult & { timedOut: boolean }>((resolve, reject) => {
-    const child = spawn(pulumiPath, fullArgs, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, code: code ?? -1, timedOut });
-    });
-  });
-  const { timedOut, ...out } = result;
-  if (timedOut || (out.code !== 0 && !opts.allowFailure)) {
-    throw new Error(
-      `pulumi ${fullArgs.join(" ")} (in ${cwd}) ${timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${out.code}`}\n` +
-        `--- stdout ---\n${out.stdout}\n--- stderr ---\n${out.stderr}`,
-    );
-  }
-  return out;
-}
+// One runner for the demo, the benchmark and the tests: scripts/runPulumi.ts.
+export { runPulumi } from "../../scripts/runPulumi";
+export type { PulumiResult, RunPulumiOptions } from "../../scripts/runPulumi";
 
 /** Options for {@link createTempProject}. */
 export interface TempProjectOptions {

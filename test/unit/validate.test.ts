@@ -224,6 +224,36 @@ describe("validateUserInputs", () => {
         });
     });
 
+    describe("importId (the import resource option)", () => {
+        it("accepts <userPoolId>/<name> in the declared pool, whatever the name", () => {
+            for (const name of ["alice", "alice@example.com", "+15550100", "0b5f1d7e-6c1a-4c1e-9a77-2f0c3d1e4b5a", "a/b"]) {
+                assert.deepEqual(failuresFor({ importId: `${REAL_POOL}/${name}` }), []);
+                assert.equal(checkedInputs({ importId: `${REAL_POOL}/${name}` }).importId, `${REAL_POOL}/${name}`);
+            }
+            assert.equal(checkedInputs().importId, undefined);
+        });
+
+        it("rejects an id that is not <userPoolId>/<name>, with an example", () => {
+            for (const importId of ["alice", `${REAL_POOL}/`, "/alice", 7]) {
+                const failure = failureOf(failuresFor({ importId }), "importId");
+                assert.match(failure.reason, /<userPoolId>\/<username>/);
+                assert.match(failure.reason, /eu-west-1_AbCdEf123\/admin@example\.com/);
+            }
+        });
+
+        it("rejects an id in another pool than userPoolId, saying both", () => {
+            const failure = failureOf(failuresFor({ importId: "eu-west-1_Other1234/alice" }), "importId");
+            assert.match(failure.reason, /eu-west-1_Other1234/);
+            assert.ok(failure.reason.includes(REAL_POOL));
+            assert.match(failure.reason, /remove the `import` option/);
+        });
+
+        it("accepts an unknown id or pool (preview)", () => {
+            assert.deepEqual(failuresFor({ importId: UNKNOWN }), []);
+            assert.deepEqual(failuresFor({ userPoolId: UNKNOWN, region: "eu-west-1", importId: `${REAL_POOL}/alice` }), []);
+        });
+    });
+
     describe("connection", () => {
         it("rejects an endpoint that is not an http(s) URL", () => {
             for (const endpoint of ["127.0.0.1:9229", "ftp://host", "http://has space", 9229]) {
