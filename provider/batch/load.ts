@@ -8,34 +8,21 @@ import { parse } from "csv-parse/sync";
 import { BatchUserSpec, DeclaredPasswords } from "./types";
 
 /** CSV columns with a meaning of their own; every other column is an attribute. */
-const CSV_FIELD_COLUMNS = new Set([
-  "username",
-  "password",
-  "temporaryPassword",
-  "generatePassword",
-  "enabled",
-  "groups",
-]);
+const CSV_FIELD_COLUMNS = new Set(["username", "password", "temporaryPassword", "generatePassword", "enabled", "groups"]);
 
 /** A problem in a users file, naming the file and the row. */
 export class UsersFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsersFileError";
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = "UsersFileError";
+    }
 }
 
-function csvBoolean(
-  value: string,
-  column: string,
-  where: string,
-): boolean | undefined {
-  if (value === "") return undefined;
-  if (/^(true|yes|1)$/i.test(value)) return true;
-  if (/^(false|no|0)$/i.test(value)) return false;
-  throw new UsersFileError(
-    `${where}: column ${column} must be true or false, not ${JSON.stringify(value)}.`,
-  );
+function csvBoolean(value: string, column: string, where: string): boolean | undefined {
+    if (value === "") return undefined;
+    if (/^(true|yes|1)$/i.test(value)) return true;
+    if (/^(false|no|0)$/i.test(value)) return false;
+    throw new UsersFileError(`${where}: column ${column} must be true or false, not ${JSON.stringify(value)}.`);
 }
 
 /**
@@ -44,60 +31,62 @@ function csvBoolean(
  * fields; every other column is an attribute. An empty cell leaves the field (or attribute) unset.
  */
 export function parseUsersCsv(text: string, source = "users.csv"): BatchUserSpec[] {
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(text, {
-      columns: true,
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as Record<string, string>[];
-  } catch (error) {
-    throw new UsersFileError(`${source}: not valid CSV: ${(error as Error).message}`);
-  }
-  return rows.map((row, i) => {
-    const where = `${source} row ${i + 2}`; // the header is row 1
-    const user: BatchUserSpec = { username: row.username ?? "" };
-    if (!user.username) throw new UsersFileError(`${where}: the username is empty (a "username" column is required).`);
-    if (row.password) user.password = row.password;
-    if (row.temporaryPassword) user.temporaryPassword = row.temporaryPassword;
-    const generate = csvBoolean(row.generatePassword ?? "", "generatePassword", where);
-    if (generate !== undefined) user.generatePassword = generate;
-    const enabled = csvBoolean(row.enabled ?? "", "enabled", where);
-    if (enabled !== undefined) user.enabled = enabled;
-    if (row.groups) {
-      user.groups = row.groups
-        .split(";")
-        .map((g) => g.trim())
-        .filter((g) => g !== "");
+    let rows: Record<string, string>[];
+    try {
+        rows = parse(text, {
+            columns: true,
+            bom: true,
+            skip_empty_lines: true,
+            trim: true,
+        }) as Record<string, string>[];
+    } catch (error) {
+        throw new UsersFileError(`${source}: not valid CSV: ${(error as Error).message}`);
     }
-    const attributes: Record<string, string> = {};
-    for (const [column, value] of Object.entries(row)) {
-      if (CSV_FIELD_COLUMNS.has(column) || value === "") continue;
-      attributes[column] = value;
-    }
-    if (Object.keys(attributes).length > 0) user.attributes = attributes;
-    return user;
-  });
+    return rows.map((row, i) => {
+        const where = `${source} row ${i + 2}`; // the header is row 1
+        const user: BatchUserSpec = { username: row.username ?? "" };
+        if (!user.username) throw new UsersFileError(`${where}: the username is empty (a "username" column is required).`);
+        if (row.password) user.password = row.password;
+        if (row.temporaryPassword) user.temporaryPassword = row.temporaryPassword;
+        const generate = csvBoolean(row.generatePassword ?? "", "generatePassword", where);
+        if (generate !== undefined) user.generatePassword = generate;
+        const enabled = csvBoolean(row.enabled ?? "", "enabled", where);
+        if (enabled !== undefined) user.enabled = enabled;
+        if (row.groups) {
+            user.groups = row.groups
+                .split(";")
+                .map((g) => g.trim())
+                .filter((g) => g !== "");
+        }
+        const attributes: Record<string, string> = {};
+        for (const [column, value] of Object.entries(row)) {
+            if (CSV_FIELD_COLUMNS.has(column) || value === "") continue;
+            attributes[column] = value;
+        }
+        if (Object.keys(attributes).length > 0) user.attributes = attributes;
+        return user;
+    });
 }
 
 /** Parses a JSON users file: an array of users, each with the fields of an inline user. */
 export function parseUsersJson(text: string, source = "users.json"): BatchUserSpec[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsersFileError(`${source}: not valid JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(value)) {
-    throw new UsersFileError(`${source}: expected an array of users, e.g. [{ "username": "alice", "attributes": { "email": "alice@example.com" } }].`);
-  }
-  value.forEach((user, i) => {
-    if (typeof user !== "object" || user === null || Array.isArray(user)) {
-      throw new UsersFileError(`${source}[${i}]: each user must be an object with at least a "username".`);
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (error) {
+        throw new UsersFileError(`${source}: not valid JSON: ${(error as Error).message}`);
     }
-  });
-  return value as BatchUserSpec[];
+    if (!Array.isArray(value)) {
+        throw new UsersFileError(
+            `${source}: expected an array of users, e.g. [{ "username": "alice", "attributes": { "email": "alice@example.com" } }].`,
+        );
+    }
+    value.forEach((user, i) => {
+        if (typeof user !== "object" || user === null || Array.isArray(user)) {
+            throw new UsersFileError(`${source}[${i}]: each user must be an object with at least a "username".`);
+        }
+    });
+    return value as BatchUserSpec[];
 }
 
 /**
@@ -106,17 +95,17 @@ export function parseUsersJson(text: string, source = "users.json"): BatchUserSp
  * file shows as a diff.
  */
 export function loadUsersFile(file: string, cwd = process.cwd()): BatchUserSpec[] {
-  const full = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(full, "utf8");
-  } catch (error) {
-    throw new UsersFileError(`cannot read the users file ${file}: ${(error as Error).message}`);
-  }
-  const ext = path.extname(file).toLowerCase();
-  if (ext === ".csv") return parseUsersCsv(text, file);
-  if (ext === ".json") return parseUsersJson(text, file);
-  throw new UsersFileError(`users file ${file}: expected a .csv or .json file.`);
+    const full = path.resolve(cwd, file);
+    let text: string;
+    try {
+        text = fs.readFileSync(full, "utf8");
+    } catch (error) {
+        throw new UsersFileError(`cannot read the users file ${file}: ${(error as Error).message}`);
+    }
+    const ext = path.extname(file).toLowerCase();
+    if (ext === ".csv") return parseUsersCsv(text, file);
+    if (ext === ".json") return parseUsersJson(text, file);
+    throw new UsersFileError(`users file ${file}: expected a .csv or .json file.`);
 }
 
 /** Batch-wide user defaults: every user field but the username. */
@@ -124,28 +113,40 @@ export type BatchUserDefaults = Omit<BatchUserSpec, "username">;
 
 const PASSWORD_KINDS = ["password", "temporaryPassword", "generatePassword"] as const;
 
+/** Whether the user declares a password kind of its own (which excludes the defaults' password kinds). */
+export function ownsPasswordKind(user: Partial<Record<(typeof PASSWORD_KINDS)[number], unknown>>): boolean {
+    return PASSWORD_KINDS.some((k) => user[k] !== undefined && user[k] !== null);
+}
+
 /**
- * Applies `defaults` to every user that does not set the field itself. Attributes merge by name (a
- * user's value wins); the three password kinds count as one field, so a user declaring any of them
- * gets none of the defaults'.
+ * Applies `defaults` to one user for every field it does not set. Attributes merge by name (the user's
+ * value wins); the three password kinds count as one field: `ownsPassword` (the user declares one of
+ * them, see `ownsPasswordKind`) keeps the defaults' out. Passed separately because the list may already
+ * be without its passwords.
  */
-export function applyDefaults(users: BatchUserSpec[], defaults: BatchUserDefaults | undefined): BatchUserSpec[] {
-  if (!defaults || Object.keys(defaults).length === 0) return users;
-  return users.map((user) => {
+export function applyUserDefaults<T extends Partial<BatchUserSpec>>(
+    user: T,
+    ownsPassword: boolean,
+    defaults: BatchUserDefaults | undefined,
+): T {
+    if (!defaults || Object.keys(defaults).length === 0) return user;
     const merged: Record<string, unknown> = { ...user };
-    const userSetsPassword = PASSWORD_KINDS.some((k) => user[k] !== undefined && user[k] !== null);
     for (const [key, value] of Object.entries(defaults)) {
-      if (value === undefined) continue;
-      if ((PASSWORD_KINDS as readonly string[]).includes(key)) {
-        if (!userSetsPassword) merged[key] = value;
-      } else if (key === "attributes") {
-        merged.attributes = { ...(value as Record<string, string>), ...(user.attributes ?? {}) };
-      } else if (merged[key] === undefined || merged[key] === null) {
-        merged[key] = value;
-      }
+        if (value === undefined) continue;
+        if ((PASSWORD_KINDS as readonly string[]).includes(key)) {
+            if (!ownsPassword) merged[key] = value;
+        } else if (key === "attributes") {
+            merged.attributes = { ...(value as Record<string, string>), ...(user.attributes ?? {}) };
+        } else if (merged[key] === undefined || merged[key] === null) {
+            merged[key] = value;
+        }
     }
-    return merged as unknown as BatchUserSpec;
-  });
+    return merged as T;
+}
+
+/** `applyUserDefaults` over a list of users that still hold their passwords. */
+export function applyDefaults(users: BatchUserSpec[], defaults: BatchUserDefaults | undefined): BatchUserSpec[] {
+    return users.map((user) => applyUserDefaults(user, ownsPasswordKind(user), defaults));
 }
 
 /**
@@ -153,21 +154,21 @@ export function applyDefaults(users: BatchUserSpec[], defaults: BatchUserDefault
  * a map username → passwords (made secret by the caller).
  */
 export function splitPasswords(users: BatchUserSpec[]): {
-  users: Array<Omit<BatchUserSpec, "password" | "temporaryPassword">>;
-  passwords: Record<string, DeclaredPasswords>;
+    users: Array<Omit<BatchUserSpec, "password" | "temporaryPassword">>;
+    passwords: Record<string, DeclaredPasswords>;
 } {
-  // A Map, then Object.fromEntries: a username such as "__proto__" or "constructor" stays a plain key.
-  const passwords = new Map<string, DeclaredPasswords>();
-  const list = users.map((user) => {
-    const { password, temporaryPassword, ...rest } = user;
-    if (password !== undefined || temporaryPassword !== undefined) {
-      const entry: DeclaredPasswords = {};
-      if (password !== undefined && password !== null) entry.password = password;
-      if (temporaryPassword !== undefined && temporaryPassword !== null) entry.temporaryPassword = temporaryPassword;
-      // The first of duplicate usernames keeps its passwords; check reports the duplicate.
-      if (typeof user.username === "string" && !passwords.has(user.username)) passwords.set(user.username, entry);
-    }
-    return rest;
-  });
-  return { users: list, passwords: Object.fromEntries(passwords) };
+    // A Map, then Object.fromEntries: a username such as "__proto__" or "constructor" stays a plain key.
+    const passwords = new Map<string, DeclaredPasswords>();
+    const list = users.map((user) => {
+        const { password, temporaryPassword, ...rest } = user;
+        if (password !== undefined || temporaryPassword !== undefined) {
+            const entry: DeclaredPasswords = {};
+            if (password !== undefined && password !== null) entry.password = password;
+            if (temporaryPassword !== undefined && temporaryPassword !== null) entry.temporaryPassword = temporaryPassword;
+            // The first of duplicate usernames keeps its passwords; check reports the duplicate.
+            if (typeof user.username === "string" && !passwords.has(user.username)) passwords.set(user.username, entry);
+        }
+        return rest;
+    });
+    return { users: list, passwords: Object.fromEntries(passwords) };
 }

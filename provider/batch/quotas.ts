@@ -6,14 +6,14 @@
 
 /** The quota categories the batch's calls fall in (AWS's names, camel-cased). */
 export type QuotaCategory =
-  | "userCreation"
-  | "userUpdate"
-  | "userRead"
-  | "userList"
-  | "userAccountRecovery"
-  | "userResourceRead"
-  | "userResourceUpdate"
-  | "userPoolRead";
+    | "userCreation"
+    | "userUpdate"
+    | "userRead"
+    | "userList"
+    | "userAccountRecovery"
+    | "userResourceRead"
+    | "userResourceUpdate"
+    | "userPoolRead";
 
 /** Requests per second per category; `0` means "do not pace" (for emulators that have no quota). */
 export type QuotaRates = Partial<Record<QuotaCategory, number>>;
@@ -26,14 +26,14 @@ export type QuotaRates = Partial<Record<QuotaCategory, number>>;
  * monthly active users; UserCreation, UserRead and UserResourceRead can be raised on request.
  */
 export const DEFAULT_QUOTA_RATES: Readonly<Record<QuotaCategory, number>> = {
-  userCreation: 50,
-  userAccountRecovery: 30,
-  userRead: 120,
-  userUpdate: 25,
-  userResourceRead: 50,
-  userResourceUpdate: 25,
-  userList: 30,
-  userPoolRead: 15,
+    userCreation: 50,
+    userAccountRecovery: 30,
+    userRead: 120,
+    userUpdate: 25,
+    userResourceRead: 50,
+    userResourceUpdate: 25,
+    userList: 30,
+    userPoolRead: 15,
 };
 
 /** Every category, in a stable order (for validation messages). */
@@ -44,29 +44,27 @@ export const QUOTA_CATEGORIES = Object.keys(DEFAULT_QUOTA_RATES) as QuotaCategor
  * is an account-recovery (password) operation, group membership is a "user resource".
  */
 export const OPERATION_CATEGORY: Readonly<Record<string, QuotaCategory>> = {
-  AdminCreateUser: "userCreation",
-  AdminSetUserPassword: "userAccountRecovery",
-  AdminGetUser: "userRead",
-  AdminUpdateUserAttributes: "userUpdate",
-  AdminDeleteUserAttributes: "userUpdate",
-  AdminEnableUser: "userUpdate",
-  AdminDisableUser: "userUpdate",
-  AdminDeleteUser: "userUpdate",
-  AdminListGroupsForUser: "userResourceRead",
-  AdminAddUserToGroup: "userResourceUpdate",
-  AdminRemoveUserFromGroup: "userResourceUpdate",
-  ListUsers: "userList",
-  DescribeUserPool: "userPoolRead",
+    AdminCreateUser: "userCreation",
+    AdminSetUserPassword: "userAccountRecovery",
+    AdminGetUser: "userRead",
+    AdminUpdateUserAttributes: "userUpdate",
+    AdminDeleteUserAttributes: "userUpdate",
+    AdminEnableUser: "userUpdate",
+    AdminDisableUser: "userUpdate",
+    AdminDeleteUser: "userUpdate",
+    AdminListGroupsForUser: "userResourceRead",
+    AdminAddUserToGroup: "userResourceUpdate",
+    AdminRemoveUserFromGroup: "userResourceUpdate",
+    ListUsers: "userList",
+    DescribeUserPool: "userPoolRead",
 };
 
 /** The category an SDK command name (`AdminCreateUserCommand`) counts against, if it has one. */
 export function categoryOfCommand(commandName: string): QuotaCategory | undefined {
-  return OPERATION_CATEGORY[commandName.replace(/Command$/, "")];
+    return OPERATION_CATEGORY[commandName.replace(/Command$/, "")];
 }
 
 /** The declared rates over AWS's defaults. */
-export function resolveRates(
-  rates: QuotaRates | undefined,
-): Record<QuotaCategory, number> {
-  return { ...DEFAULT_QUOTA_RATES, ...(rates ?? {}) };
+export function resolveRates(rates: QuotaRates | undefined): Record<QuotaCategory, number> {
+    return { ...DEFAULT_QUOTA_RATES, ...(rates ?? {}) };
 }

@@ -9,49 +9,49 @@ import { BatchOutputs, BatchSettings, BatchUserRecord } from "./types";
 
 /** Recorded users keyed by declared username, with their passwords. */
 export class BatchState {
-  private readonly users = new Map<string, BatchUserRecord>();
-  private readonly passwords = new Map<string, string>();
-  private readonly temporaryPasswords = new Map<string, string>();
+    private readonly users = new Map<string, BatchUserRecord>();
+    private readonly passwords = new Map<string, string>();
+    private readonly temporaryPasswords = new Map<string, string>();
 
-  /** Starts from recorded outputs (empty for a create). */
-  constructor(olds?: Partial<BatchOutputs>) {
-    for (const [username, record] of Object.entries(olds?.users ?? {})) this.users.set(username, record);
-    for (const [username, value] of Object.entries(olds?.passwords ?? {})) this.passwords.set(username, value);
-    for (const [username, value] of Object.entries(olds?.temporaryPasswords ?? {})) this.temporaryPasswords.set(username, value);
-  }
+    /** Starts from recorded outputs (empty for a create). */
+    constructor(olds?: Partial<BatchOutputs>) {
+        for (const [username, record] of Object.entries(olds?.users ?? {})) this.users.set(username, record);
+        for (const [username, value] of Object.entries(olds?.passwords ?? {})) this.passwords.set(username, value);
+        for (const [username, value] of Object.entries(olds?.temporaryPasswords ?? {})) this.temporaryPasswords.set(username, value);
+    }
 
-  /** Records a user as the lifecycle reports it after a create, update or read. */
-  set(username: string, outputs: UserOutputs): void {
-    this.users.set(username, recordOf(outputs));
-    setOrDelete(this.passwords, username, outputs.password);
-    setOrDelete(this.temporaryPasswords, username, outputs.temporaryPassword);
-  }
+    /** Records a user as the lifecycle reports it after a create, update or read. */
+    set(username: string, outputs: UserOutputs): void {
+        this.users.set(username, recordOf(outputs));
+        setOrDelete(this.passwords, username, outputs.password);
+        setOrDelete(this.temporaryPasswords, username, outputs.temporaryPassword);
+    }
 
-  /** Forgets a user that Cognito no longer has. */
-  remove(username: string): void {
-    this.users.delete(username);
-    this.passwords.delete(username);
-    this.temporaryPasswords.delete(username);
-  }
+    /** Forgets a user that Cognito no longer has. */
+    remove(username: string): void {
+        this.users.delete(username);
+        this.passwords.delete(username);
+        this.temporaryPasswords.delete(username);
+    }
 
-  /** How many users are recorded. */
-  get size(): number {
-    return this.users.size;
-  }
+    /** How many users are recorded. */
+    get size(): number {
+        return this.users.size;
+    }
 
-  /** The outputs to record: the settings of the operation and every recorded user. */
-  toOutputs(settings: BatchSettings): BatchOutputs {
-    return {
-      ...settingsOf(settings),
-      users: Object.fromEntries(this.users),
-      passwords: Object.fromEntries(this.passwords),
-      temporaryPasswords: Object.fromEntries(this.temporaryPasswords),
-      count: this.users.size,
-    };
-  }
+    /** The outputs to record: the settings of the operation and every recorded user. */
+    toOutputs(settings: BatchSettings): BatchOutputs {
+        return {
+            ...settingsOf(settings),
+            users: Object.fromEntries(this.users),
+            passwords: Object.fromEntries(this.passwords),
+            temporaryPasswords: Object.fromEntries(this.temporaryPasswords),
+            count: this.users.size,
+        };
+    }
 }
 
 function setOrDelete(map: Map<string, string>, key: string, value: string | undefined): void {
-  if (value === undefined) map.delete(key);
-  else map.set(key, value);
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
 }

@@ -11,46 +11,46 @@ import { QuotaRates } from "./quotas";
  * minus the pool and connection, which the batch sets for every user.
  */
 export interface BatchUserSpec {
-  /** The username; unique within the batch (compared case-insensitively, as Cognito pools usually do). */
-  username: string;
-  /** Attributes, name to string value; custom ones with or without `custom:`. */
-  attributes?: Record<string, string>;
-  /** Permanent password (user CONFIRMED). Secret. */
-  password?: string;
-  /** Temporary password (user FORCE_CHANGE_PASSWORD). Secret. */
-  temporaryPassword?: string;
-  /** `true`: the provider generates a permanent password meeting the pool's policy. */
-  generatePassword?: boolean;
-  /** Whether the user can sign in. Default true. */
-  enabled?: boolean;
-  /** Group names; the groups must exist. */
-  groups?: string[];
-  /** Passed to `AdminCreateUser` for the pool's Lambda triggers; create only. */
-  clientMetadata?: Record<string, string>;
-  /** Passed to `AdminCreateUser` as `ValidationData`; create only. */
-  validationData?: Record<string, string>;
-  /** Passed to `AdminCreateUser`; create only. */
-  forceAliasCreation?: boolean;
+    /** The username; unique within the batch (compared case-insensitively, as Cognito pools usually do). */
+    username: string;
+    /** Attributes, name to string value; custom ones with or without `custom:`. */
+    attributes?: Record<string, string>;
+    /** Permanent password (user CONFIRMED). Secret. */
+    password?: string;
+    /** Temporary password (user FORCE_CHANGE_PASSWORD). Secret. */
+    temporaryPassword?: string;
+    /** `true`: the provider generates a permanent password meeting the pool's policy. */
+    generatePassword?: boolean;
+    /** Whether the user can sign in. Default true. */
+    enabled?: boolean;
+    /** Group names; the groups must exist. */
+    groups?: string[];
+    /** Passed to `AdminCreateUser` for the pool's Lambda triggers; create only. */
+    clientMetadata?: Record<string, string>;
+    /** Passed to `AdminCreateUser` as `ValidationData`; create only. */
+    validationData?: Record<string, string>;
+    /** Passed to `AdminCreateUser`; create only. */
+    forceAliasCreation?: boolean;
 }
 
 /** The fields of a `BatchUserSpec`, for validation of users read from files. */
 export const BATCH_USER_FIELDS: readonly (keyof BatchUserSpec)[] = [
-  "username",
-  "attributes",
-  "password",
-  "temporaryPassword",
-  "generatePassword",
-  "enabled",
-  "groups",
-  "clientMetadata",
-  "validationData",
-  "forceAliasCreation",
+    "username",
+    "attributes",
+    "password",
+    "temporaryPassword",
+    "generatePassword",
+    "enabled",
+    "groups",
+    "clientMetadata",
+    "validationData",
+    "forceAliasCreation",
 ];
 
 /** A user's declared passwords, split out of the user list into one secret input. */
 export interface DeclaredPasswords {
-  password?: string;
-  temporaryPassword?: string;
+    password?: string;
+    temporaryPassword?: string;
 }
 
 /**
@@ -58,92 +58,96 @@ export interface DeclaredPasswords {
  * without fields at their default (enabled, no groups), so the state stays small.
  */
 export interface DeclaredUser {
-  /** Attribute names normalized (`custom:` added), keys sorted. */
-  attributes: Record<string, string>;
-  /** Sorted, without duplicates; absent when none. */
-  groups?: string[];
-  /** Present (false) only when the user is disabled. */
-  enabled?: false;
-  /** Present (true) only when the password is generated. */
-  generatePassword?: true;
-  clientMetadata?: Record<string, string>;
-  validationData?: Record<string, string>;
-  /** Present (true) only when set. */
-  forceAliasCreation?: true;
+    /** Attribute names normalized (`custom:` added), keys sorted. */
+    attributes: Record<string, string>;
+    /** Sorted, without duplicates; absent when none. */
+    groups?: string[];
+    /** Present (false) only when the user is disabled. */
+    enabled?: false;
+    /** Present (true) only when the password is generated. */
+    generatePassword?: true;
+    clientMetadata?: Record<string, string>;
+    validationData?: Record<string, string>;
+    /** Present (true) only when set. */
+    forceAliasCreation?: true;
 }
 
 /** Batch-wide settings: where the pool is and how fast to call Cognito. */
 export interface BatchSettings {
-  /** The pool every user is in. */
-  userPoolId: string;
-  /** AWS Region of the pool. */
-  region: string;
-  /** Cognito endpoint override (cognito-local, LocalStack). */
-  endpoint?: string;
-  /** Named AWS profile (a name, never a credential). */
-  profile?: string;
-  /** Attempts per Cognito call, retries included (SDK adaptive retry). */
-  maxAttempts: number;
-  /** Cognito calls in flight at once. */
-  concurrency: number;
-  /** Requests per second per quota category, over AWS's defaults; 0 = not paced. */
-  rates?: QuotaRates;
-  /** Whether create adopts an existing user of a declared username (recovery after an interrupted run). */
-  adoptExisting: boolean;
-  /** The resource's name, for progress lines. */
-  batchName?: string;
+    /** The pool every user is in. */
+    userPoolId: string;
+    /** AWS Region of the pool. */
+    region: string;
+    /** Cognito endpoint override (cognito-local, LocalStack). */
+    endpoint?: string;
+    /** Named AWS profile (a name, never a credential). */
+    profile?: string;
+    /** Attempts per Cognito call, retries included (SDK adaptive retry). */
+    maxAttempts: number;
+    /** Cognito calls in flight at once. */
+    concurrency: number;
+    /** Requests per second per quota category, over AWS's defaults; 0 = not paced. */
+    rates?: QuotaRates;
+    /** Whether create adopts an existing user of a declared username (recovery after an interrupted run). */
+    adoptExisting: boolean;
+    /** The resource's name, for progress lines. */
+    batchName?: string;
 }
 
-/** The batch's checked inputs: settings, the users keyed by username, and their passwords (secret). */
+/**
+ * The batch's checked inputs: settings, the users keyed by username, and their passwords (secret).
+ * The users are `declaredUsers`, not `users`: the output `users` has another shape (what Cognito
+ * reports), and during preview Pulumi shows an input of the same name in place of the output.
+ */
 export interface BatchInputs extends BatchSettings {
-  /** Every declared user, keyed by username. */
-  users: Record<string, DeclaredUser>;
-  /** Declared passwords, keyed by username; only users that declare one. Secret. */
-  userPasswords: Record<string, DeclaredPasswords>;
+    /** Every declared user, keyed by username. */
+    declaredUsers: Record<string, DeclaredUser>;
+    /** Declared passwords, keyed by username; only users that declare one. Secret. */
+    userPasswords: Record<string, DeclaredPasswords>;
 }
 
 /** What the batch records for one user: what Cognito reports and what the next diff needs. */
 export interface BatchUserRecord {
-  /** The Username Cognito assigned (a UUID in email / phone sign-in pools); every call uses it. */
-  cognitoUsername: string;
-  /** The user's immutable id. */
-  sub: string;
-  /** `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, ... */
-  status: string;
-  /** Whether the user can sign in. */
-  enabled: boolean;
-  /** Group names, sorted. */
-  groups: string[];
-  /** The declared attributes, as Cognito has them. */
-  attributes: Record<string, string>;
-  /** Present (true) when the password is generated. */
-  generatePassword?: true;
-  /** Present (false) for a user whose password the provider does not know (adopted without one). */
-  passwordManaged?: false;
+    /** The Username Cognito assigned (a UUID in email / phone sign-in pools); every call uses it. */
+    cognitoUsername: string;
+    /** The user's immutable id. */
+    sub: string;
+    /** `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, ... */
+    status: string;
+    /** Whether the user can sign in. */
+    enabled: boolean;
+    /** Group names, sorted. */
+    groups: string[];
+    /** The declared attributes, as Cognito has them. */
+    attributes: Record<string, string>;
+    /** Present (true) when the password is generated. */
+    generatePassword?: true;
+    /** Present (false) for a user whose password the provider does not know (adopted without one). */
+    passwordManaged?: false;
 }
 
 /** The batch's outputs, as recorded in state. */
 export interface BatchOutputs extends BatchSettings {
-  /** Every user the batch manages, keyed by the declared username. */
-  users: Record<string, BatchUserRecord>;
-  /** Permanent passwords, declared or generated, keyed by username. Secret. */
-  passwords: Record<string, string>;
-  /** Temporary passwords, keyed by username. Secret. */
-  temporaryPasswords: Record<string, string>;
-  /** How many users the batch manages. */
-  count: number;
+    /** Every user the batch manages, keyed by the declared username. */
+    users: Record<string, BatchUserRecord>;
+    /** Permanent passwords, declared or generated, keyed by username. Secret. */
+    passwords: Record<string, string>;
+    /** Temporary passwords, keyed by username. Secret. */
+    temporaryPasswords: Record<string, string>;
+    /** How many users the batch manages. */
+    count: number;
 }
 
 /** One user's failure in a batch operation: never carries a password. */
 export interface BatchUserFailure {
-  /** The declared username. */
-  username: string;
-  /** What the batch was doing: create, update, delete or read. */
-  action: "create" | "update" | "delete" | "read";
-  /** The Cognito operation that failed, e.g. `AdminCreateUser`. */
-  operation?: string;
-  /** The provider's error code, e.g. `COGNITO_ERROR`. */
-  code: string;
-  /** The provider's message, Cognito's own message included. */
-  message: string;
+    /** The declared username. */
+    username: string;
+    /** What the batch was doing: create, update, delete or read. */
+    action: "create" | "update" | "delete" | "read";
+    /** The Cognito operation that failed, e.g. `AdminCreateUser`. */
+    operation?: string;
+    /** The provider's error code, e.g. `COGNITO_ERROR`. */
+    code: string;
+    /** The provider's message, Cognito's own message included. */
+    message: string;
 }

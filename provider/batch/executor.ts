@@ -1,0 +1,275 @@
+/**
+ * Running a batch against Cognito: one client per batch operation, every call paced by its quota
+ * category (one Bottleneck limiter per category, shared by every batch in the process that talks to
+ * the same Region and endpoint), at most `concurrency` calls in flight, and each user's outcome
+ * recorded as it completes. Throttling is handled in two layers: the SDK's adaptive retry backs off
+ * within a call, and a user whose call still ends throttled (the SDK's retry quota runs dry in a long
+ * storm) is tried again here after a pause.
+ */
+import Bottleneck from "bottleneck";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoUserError, errorShape, redact } from "../core/errors";
+import { PasswordPolicy } from "../core/password";
+import { UserInputs } from "../core/types";
+import { createCognitoClient } from "../cognito/client";
+import { createUser } from "../lifecycle/create";
+import { deleteUser } from "../lifecycle/delete";
+import { readUser } from "../lifecycle/read";
+import { updateUser } from "../lifecycle/update";
+import { PlannedUpdate, userInputsOf, userOutputsOf } from "./plan";
+import { categoryOfCommand, QuotaCategory, resolveRates } from "./quotas";
+import { BatchState } from "./state";
+import { BatchOutputs, BatchSettings, BatchUserFailure, BatchUserRecord } from "./types";
+
+/** Where progress lines go. */
+export type ProgressSink = (line: string) => void;
+
+/**
+ * Progress goes to stderr: the engine forwards each line a provider plugin writes there to the
+ * `pulumi up` output as it comes (as an info message), the only channel a dynamic provider has.
+ */
+const stderrSink: ProgressSink = (line) => {
+    process.stderr.write(`${line}\n`);
+};
+let progressSink: ProgressSink = stderrSink;
+
+/** Redirects progress lines (tests capture them); without an argument, back to stderr. */
+export function setProgressSink(sink?: ProgressSink): void {
+    progressSink = sink ?? stderrSink;
+}
+
+/** Batches smaller than this print no progress. */
+export const PROGRESS_MIN_USERS = 20;
+
+/** Counts one phase's users and prints a line at every 10% done: `seed: 400/1000 users created (123/s)`. */
+export class Progress {
+    private succeeded = 0;
+    private failed = 0;
+    private printedTenths = 0;
+    private readonly startedAt = Date.now();
+
+    constructor(
+        private readonly label: string,
+        private readonly verb: string,
+        private readonly total: number,
+    ) {}
+
+    /** Records one user's outcome. */
+    tick(ok: boolean): void {
+        if (ok) this.succeeded++;
+        else this.failed++;
+        if (this.total < PROGRESS_MIN_USERS) return;
+        const tenths = Math.floor(((this.succeeded + this.failed) * 10) / this.total);
+        if (tenths <= this.printedTenths) return;
+        this.printedTenths = tenths;
+        const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
+        const rate = Math.round(this.succeeded / seconds);
+        const failed = this.failed > 0 ? `, ${this.failed} failed` : "";
+        progressSink(`${this.label}: ${this.succeeded}/${this.total} users ${this.verb}${failed} (${rate}/s)`);
+    }
+}
+
+/** Process-wide limiters: every batch in this process calling the same service shares its quota. */
+const limiters = new Map<string, Bottleneck>();
+
+function limiterFor(key: string, rate: number): Bottleneck {
+    let limiter = limiters.get(key);
+    if (!limiter) {
+        // Evenly spaced starts: `rate` requests in any second, never a burst above it.
+        limiter = new Bottleneck({ minTime: 1000 / rate });
+        limiters.set(key, limiter);
+    }
+    return limiter;
+}
+
+type Handler = (args: unknown) => Promise<unknown>;
+
+/**
+ * A Cognito client whose every request attempt (retries included) first waits for its quota
+ * category's limiter. Categories with rate 0 are not paced.
+ */
+export function createPacedClient(settings: BatchSettings): CognitoIdentityProviderClient {
+    const client = createCognitoClient({
+        region: settings.region,
+        endpoint: settings.endpoint,
+        profile: settings.profile,
+        maxAttempts: settings.maxAttempts,
+    });
+    const rates = resolveRates(settings.rates);
+    const paced = new Map<QuotaCategory, Bottleneck>();
+    for (const [category, rate] of Object.entries(rates) as Array<[QuotaCategory, number]>) {
+        if (rate > 0) paced.set(category, limiterFor(`${settings.region}|${settings.endpoint ?? ""}|${category}|${rate}`, rate));
+    }
+    if (paced.size === 0) return client;
+    const pacing = (next: Handler, context: { commandName?: string }) => {
+        const category = categoryOfCommand(context.commandName ?? "");
+        const limiter = category ? paced.get(category) : undefined;
+        return limiter ? (args: unknown) => limiter.schedule(() => next(args)) : next;
+    };
+    // After the retry middleware: each attempt is paced, not just the first.
+    client.middlewareStack.addRelativeTo(pacing as never, {
+        relation: "after",
+        toMiddleware: "retryMiddleware",
+        name: "cognitoQuotaPacing",
+    });
+    return client;
+}
+
+/** Runs `worker` over `items`, at most `concurrency` at once; the worker handles its own errors. */
+export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(Math.max(concurrency, 1), items.length) }, async () => {
+        while (next < items.length) await worker(items[next++]);
+    });
+    await Promise.all(lanes);
+}
+
+/** How the batch retries a user whose call ended throttled. */
+export interface ThrottleRetry {
+    /** Further tries after the first. */
+    retries: number;
+    /** Pause before the first retry, in ms; doubled each time, with jitter. */
+    delayMs: number;
+}
+
+/** Default: six more tries over about a minute, on top of the SDK's own retries. */
+export const DEFAULT_THROTTLE_RETRY: ThrottleRetry = { retries: 6, delayMs: 1000 };
+
+const isThrottled = (error: unknown) => (error as CognitoUserError).code === "THROTTLED";
+
+/** Runs `run`, and again after a growing pause while it fails in a way `retryable` accepts. */
+async function withThrottleRetry<T>(
+    retry: ThrottleRetry,
+    run: () => Promise<T>,
+    retryable: (error: unknown) => boolean = isThrottled,
+): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await run();
+        } catch (error) {
+            if (attempt >= retry.retries || !retryable(error)) throw error;
+            const delay = Math.min(retry.delayMs * 2 ** attempt, 30_000) * (0.5 + Math.random() / 2);
+            await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+    }
+}
+
+/** One batch operation in progress: its client, settings, state and failures. */
+export interface BatchRun {
+    client: CognitoIdentityProviderClient;
+    settings: BatchSettings;
+    /** The users recorded so far. */
+    state: BatchState;
+    /** The users that failed so far. */
+    failures: BatchUserFailure[];
+    /** The resource's name, for progress lines. */
+    label: string;
+    /** Throttle retries (tests shorten them). */
+    retry: ThrottleRetry;
+}
+
+/** Starts a batch operation from recorded outputs (none for a create). */
+export function openRun(settings: BatchSettings, olds?: Partial<BatchOutputs>, retry: ThrottleRetry = DEFAULT_THROTTLE_RETRY): BatchRun {
+    return {
+        client: createPacedClient(settings),
+        settings,
+        state: new BatchState(olds),
+        failures: [],
+        label: settings.batchName ?? "CognitoUserBatch",
+        retry,
+    };
+}
+
+function recordFailure(
+    run: BatchRun,
+    username: string,
+    action: BatchUserFailure["action"],
+    error: unknown,
+    secrets: Array<string | undefined>,
+): void {
+    const shape = errorShape(error);
+    let message = redact(shape.message, secrets);
+    if (shape.code === "USER_EXISTS") {
+        // The single-user hint (import a CognitoUser) does not fit a batch member.
+        message = `${message.split(" To manage the existing user")[0]} Set \`adoptExisting: true\` on the batch to take it over.`;
+    }
+    run.failures.push({ username, action, operation: (error as CognitoUserError).operation, code: shape.code, message });
+}
+
+/** Creates the users (reading the pool's password policy only if given), recording each as it completes. */
+export async function createUsers(run: BatchRun, users: UserInputs[], passwordPolicy?: PasswordPolicy): Promise<void> {
+    const progress = new Progress(run.label, "created", users.length);
+    await runPool(users, run.settings.concurrency, async (inputs) => {
+        let attempt = inputs;
+        // A throttled create was rolled back (or never happened): it is simply tried again. A create whose
+        // rollback failed (throttled too) left the user behind: it is ours, so the retry adopts it.
+        const retryable = (error: unknown) => {
+            if ((error as CognitoUserError).code === "ROLLBACK_FAILED") attempt = { ...inputs, adoptExisting: true };
+            return isThrottled(error) || (error as CognitoUserError).code === "ROLLBACK_FAILED";
+        };
+        try {
+            const outputs = await withThrottleRetry(run.retry, () => createUser(run.client, attempt, { passwordPolicy }), retryable);
+            run.state.set(inputs.username, outputs);
+            progress.tick(true);
+        } catch (error) {
+            recordFailure(run, inputs.username, "create", error, [inputs.password, inputs.temporaryPassword]);
+            progress.tick(false);
+        }
+    });
+}
+
+/** Updates the users in place; a failed user keeps its previous record, so the next run retries it. */
+export async function updateUsers(run: BatchRun, updates: PlannedUpdate[], passwordPolicy?: PasswordPolicy): Promise<void> {
+    const progress = new Progress(run.label, "updated", updates.length);
+    await runPool(updates, run.settings.concurrency, async ({ olds, news }) => {
+        try {
+            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.client, olds, news, { passwordPolicy }));
+            run.state.set(news.username, outputs);
+            progress.tick(true);
+        } catch (error) {
+            recordFailure(run, news.username, "update", error, [news.password, news.temporaryPassword, olds.password]);
+            progress.tick(false);
+        }
+    });
+}
+
+/** Deletes the users; a user already gone counts as deleted; a failed one stays recorded. */
+export async function deleteUsers(run: BatchRun, users: Array<{ username: string; record: BatchUserRecord }>): Promise<void> {
+    const progress = new Progress(run.label, "deleted", users.length);
+    await runPool(users, run.settings.concurrency, async ({ username, record }) => {
+        try {
+            await withThrottleRetry(run.retry, () => deleteUser(run.client, run.settings.userPoolId, record.cognitoUsername, username));
+            run.state.remove(username);
+            progress.tick(true);
+        } catch (error) {
+            recordFailure(run, username, "delete", error, []);
+            progress.tick(false);
+        }
+    });
+}
+
+/**
+ * Re-reads the recorded users (refresh): a user gone from Cognito is dropped, drift in attributes,
+ * groups and enabled is recorded so the next `pulumi up` restores the declaration.
+ */
+export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>): Promise<void> {
+    const users = Object.entries(recorded.users ?? {});
+    const passwords = { passwords: recorded.passwords ?? {}, temporaryPasswords: recorded.temporaryPasswords ?? {} };
+    const progress = new Progress(run.label, "read", users.length);
+    await runPool(users, run.settings.concurrency, async ([username, record]) => {
+        try {
+            const olds = userOutputsOf(run.settings, username, record, passwords);
+            const inputs = userInputsOf(run.settings, username, {
+                attributes: record.attributes ?? {},
+                generatePassword: record.generatePassword,
+            });
+            const outputs = await withThrottleRetry(run.retry, () => readUser(run.client, inputs, record.cognitoUsername, olds));
+            if (outputs) run.state.set(username, outputs);
+            else run.state.remove(username);
+            progress.tick(true);
+        } catch (error) {
+            recordFailure(run, username, "read", error, []);
+            progress.tick(false);
+        }
+    });
+}

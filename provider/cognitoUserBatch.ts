@@ -1,0 +1,196 @@
+/**
+ * `CognitoUserBatch`: many users of one pool as one Pulumi resource, for seeding hundreds or thousands
+ * of users without paying the engine's per-resource cost (and a serialized provider) per user.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { markOutputsSecret } from "./cognitoUser";
+import { ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
+import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./batch/load";
+import { cognitoUserBatchProvider } from "./batch/provider";
+import { QuotaRates } from "./batch/quotas";
+import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./batch/types";
+
+/** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. */
+export interface BatchUserArgs {
+    /** The username; unique within the batch (compared without case). Changing it deletes the old user and creates a new one. */
+    username: pulumi.Input<string>;
+    /** Attributes, name to string value; custom ones with or without `custom:`. Updated in place. */
+    attributes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Permanent password (CONFIRMED). Kept out of the user list: stored in a secret input. */
+    password?: pulumi.Input<string>;
+    /** Temporary password (FORCE_CHANGE_PASSWORD). Kept out of the user list: stored in a secret input. */
+    temporaryPassword?: pulumi.Input<string>;
+    /** `true`: the provider generates a permanent password meeting the pool's policy (output `passwords`). */
+    generatePassword?: pulumi.Input<boolean>;
+    /** Whether the user can sign in. Default true. */
+    enabled?: pulumi.Input<boolean>;
+    /** Group names; the groups must exist. Kept exactly as declared. */
+    groups?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Passed to `AdminCreateUser` for the pool's Lambda triggers; create only. */
+    clientMetadata?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Passed to `AdminCreateUser` as `ValidationData`; create only. */
+    validationData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Passed to `AdminCreateUser`: move an email / phone alias from another user; create only. */
+    forceAliasCreation?: pulumi.Input<boolean>;
+}
+
+/** The inputs of a `CognitoUserBatch`. */
+export interface CognitoUserBatchArgs extends ConnectionArgs {
+    /** The pool every user is in, e.g. `pool.id`. Changing it (or the Region or endpoint) replaces the whole batch. */
+    userPoolId: pulumi.Input<string>;
+    /** The users, inline. With `usersFile` too, the file's users come first; usernames must be unique across both. */
+    users?: pulumi.Input<pulumi.Input<BatchUserArgs>[]>;
+    /**
+     * A `.csv` or `.json` file of users, relative to the project folder, read when the program runs: its
+     * content becomes part of the inputs, so an edited file shows as a diff. CSV: a header row; columns
+     * `username`, `password`, `temporaryPassword`, `generatePassword`, `enabled`, `groups` (separated by
+     * `;`); every other column is an attribute; an empty cell leaves the field unset. JSON: an array of
+     * users shaped like `users`.
+     */
+    usersFile?: string;
+    /**
+     * Fields applied to every user that does not set them. Attributes merge by name (the user's value
+     * wins); a user declaring any password kind gets none of the defaults' password kinds.
+     */
+    defaults?: BatchUserDefaults;
+    /** Cognito calls in flight at once. Default 10. */
+    concurrency?: pulumi.Input<number>;
+    /**
+     * Requests per second per Cognito quota category, over AWS's default quotas (UserCreation 50,
+     * UserAccountRecovery 30, UserRead 120, UserUpdate 25, UserResourceRead 50, UserResourceUpdate 25,
+     * UserList 30, UserPoolRead 15). The quotas are per AWS account and Region, shared with everything
+     * else calling Cognito there: lower them if other clients need room, raise them after a quota
+     * increase. `0` turns pacing off for a category (emulators such as cognito-local have no quotas).
+     */
+    rates?: pulumi.Input<QuotaRates>;
+    /**
+     * Create: when a declared username already exists in the pool, adopt that user (bring it to the
+     * declared state, password included) instead of failing. Default **true** for a batch (a single
+     * `CognitoUser` defaults to false): after an interrupted `pulumi up` (process killed mid-batch),
+     * Cognito holds users the state does not know, and the next `pulumi up` must take them over to
+     * converge. Set false to fail on users made outside this stack instead. Config
+     * `cognito-user:adoptExisting` overrides the default.
+     */
+    adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** What the batch reports per user. */
+export type BatchUserSummary = BatchUserRecord;
+
+/** Secret outputs: Pulumi stores them encrypted and masks them in every display. */
+const SECRET_OUTPUTS = ["passwords", "temporaryPasswords"];
+
+/**
+ * Many Amazon Cognito users of one pool as one Pulumi resource. `pulumi up` creates, updates and
+ * deletes only the users that changed, paced to Cognito's request-rate quotas; a failure for some
+ * users keeps every user already created in the state, and the next `pulumi up` retries the rest.
+ */
+export class CognitoUserBatch extends pulumi.dynamic.Resource {
+    /** The pool's id. */
+    declare readonly userPoolId: pulumi.Output<string>;
+    /** Every managed user, keyed by declared username: `{ cognitoUsername, sub, status, enabled, groups, attributes }`. */
+    declare readonly users: pulumi.Output<Record<string, BatchUserSummary>>;
+    /** Permanent passwords, generated or declared, keyed by username. Secret. */
+    declare readonly passwords: pulumi.Output<Record<string, string>>;
+    /** Temporary passwords, keyed by username. Secret. */
+    declare readonly temporaryPasswords: pulumi.Output<Record<string, string>>;
+    /** How many users the batch manages. */
+    declare readonly count: pulumi.Output<number>;
+    /** AWS Region of the pool. */
+    declare readonly region: pulumi.Output<string>;
+    /** Cognito endpoint override, if any. */
+    declare readonly endpoint: pulumi.Output<string | undefined>;
+
+    /** Declares the users. `pulumi up` creates them with `AdminCreateUser` and `MessageAction=SUPPRESS`: no email, no SMS. */
+    constructor(name: string, args: CognitoUserBatchArgs, opts?: pulumi.CustomResourceOptions) {
+        // Read now, not in an apply: a missing or malformed file fails the program at once, naming the row.
+        const fromFile = args?.usersFile !== undefined ? loadUsersFile(args.usersFile) : [];
+        const declared =
+            args?.users === undefined && args?.usersFile === undefined ? undefined : declareUsers(fromFile, args.users, args.defaults);
+        const configuredAdopt = new pulumi.Config("cognito-user").getBoolean("adoptExisting");
+        const props: Record<string, unknown> = {
+            userPoolId: args?.userPoolId,
+            ...withConnectionDefaults(args ?? {}),
+            concurrency: args?.concurrency,
+            rates: args?.rates,
+            adoptExisting: args?.adoptExisting ?? configuredAdopt ?? true,
+            batchName: name,
+            // The list without passwords stays readable in diffs; the passwords go in one secret map.
+            declaredUsers: declared?.users,
+            userPasswords: declared?.passwords,
+            // Outputs only: declared so Pulumi exposes them on the object.
+            users: undefined,
+            passwords: undefined,
+            temporaryPasswords: undefined,
+            count: undefined,
+        };
+        super(cognitoUserBatchProvider, name, props, withBatchSecretOutputs(opts), "cognito", "CognitoUserBatch");
+        markOutputsSecret(this, SECRET_OUTPUTS);
+    }
+}
+
+/** A user entry whose fields can be read now (not an Output of a whole user). */
+function isPlainUser(entry: unknown): entry is BatchUserArgs {
+    return (
+        typeof entry === "object" &&
+        entry !== null &&
+        !Array.isArray(entry) &&
+        !pulumi.Output.isInstance(entry) &&
+        !(entry instanceof Promise)
+    );
+}
+
+/**
+ * The user list (without passwords) and the secret password map, with the defaults applied. The
+ * passwords are split off each user before anything is resolved, so a password from a secret (e.g.
+ * `config.requireSecret`) makes only the password map secret, not the whole list; a user given as one
+ * Output is split after it resolves (its secrecy then covers the list).
+ */
+export function declareUsers(
+    fromFile: BatchUserSpec[],
+    inline: pulumi.Input<pulumi.Input<BatchUserArgs>[]> | undefined,
+    defaults: BatchUserDefaults | undefined,
+): { users: pulumi.Output<unknown[]>; passwords: pulumi.Output<Record<string, DeclaredPasswords>> } {
+    const { password: defaultPassword, temporaryPassword: defaultTemporaryPassword, ...plainDefaults } = defaults ?? {};
+    const defaultPasswords = { password: defaultPassword, temporaryPassword: defaultTemporaryPassword };
+    if (inline !== undefined && !Array.isArray(inline)) {
+        // The whole list is an Output: split it once it resolves.
+        const resolved = pulumi
+            .all([pulumi.output(inline), pulumi.output(defaults ?? {})])
+            .apply(([users, d]) =>
+                splitPasswords(applyDefaults([...fromFile, ...(users as unknown as BatchUserSpec[])], d as BatchUserDefaults)),
+            );
+        return { users: resolved.users, passwords: pulumi.secret(resolved.passwords) };
+    }
+    const entries: Array<pulumi.Input<BatchUserArgs>> = [...fromFile, ...((inline as Array<pulumi.Input<BatchUserArgs>>) ?? [])];
+    const split = entries.map((entry) => {
+        if (isPlainUser(entry)) {
+            const { password, temporaryPassword, ...rest } = entry;
+            return { spec: rest, owns: ownsPasswordKind(entry), passwords: { username: entry.username, password, temporaryPassword } };
+        }
+        const user = pulumi.output(entry) as pulumi.Output<BatchUserSpec>;
+        return {
+            spec: user.apply(({ password: _p, temporaryPassword: _t, ...rest }) => rest),
+            owns: user.apply(ownsPasswordKind),
+            passwords: user.apply(({ username, password, temporaryPassword }) => ({ username, password, temporaryPassword })),
+        };
+    });
+    const owns = pulumi.all(split.map((s) => s.owns));
+    const users = pulumi
+        .all([pulumi.all(split.map((s) => s.spec)), owns, pulumi.output(plainDefaults)])
+        .apply(([specs, own, d]) =>
+            specs.map((spec, i) => applyUserDefaults(spec as Partial<BatchUserSpec>, own[i], d as BatchUserDefaults)),
+        );
+    const passwords = pulumi
+        .all([pulumi.all(split.map((s) => s.passwords)), owns, pulumi.output(defaultPasswords)])
+        .apply(([declared, own, d]) => {
+            const withDefaults = declared.map((p, i) => ({ ...p, ...(own[i] ? {} : d) }) as BatchUserSpec);
+            return splitPasswords(withDefaults).passwords;
+        });
+    return { users, passwords: pulumi.secret(passwords) };
+}
+
+/** Adds the password outputs to `additionalSecretOutputs`, keeping what the caller gave. */
+function withBatchSecretOutputs(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])] };
+}
