@@ -8,30 +8,13 @@ import { ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
 import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./batch/load";
 import { cognitoUserBatchProvider } from "./batch/provider";
 import { QuotaRates } from "./batch/quotas";
+import { UserFieldsArgs } from "./userFieldsArgs";
 import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./batch/types";
 
-/** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. */
-export interface BatchUserArgs {
+/** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. Passwords are kept out of the user list, in a secret input. */
+export interface BatchUserArgs extends UserFieldsArgs {
     /** The username; unique within the batch (compared without case). Changing it deletes the old user and creates a new one. */
     username: pulumi.Input<string>;
-    /** Attributes, name to string value; custom ones with or without `custom:`. Updated in place. */
-    attributes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Permanent password (CONFIRMED). Kept out of the user list: stored in a secret input. */
-    password?: pulumi.Input<string>;
-    /** Temporary password (FORCE_CHANGE_PASSWORD). Kept out of the user list: stored in a secret input. */
-    temporaryPassword?: pulumi.Input<string>;
-    /** `true`: the provider generates a permanent password meeting the pool's policy (output `passwords`). */
-    generatePassword?: pulumi.Input<boolean>;
-    /** Whether the user can sign in. Default true. */
-    enabled?: pulumi.Input<boolean>;
-    /** Group names; the groups must exist. Kept exactly as declared. */
-    groups?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Passed to `AdminCreateUser` for the pool's Lambda triggers; create only. */
-    clientMetadata?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Passed to `AdminCreateUser` as `ValidationData`; create only. */
-    validationData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Passed to `AdminCreateUser`: move an email / phone alias from another user; create only. */
-    forceAliasCreation?: pulumi.Input<boolean>;
 }
 
 /** The inputs of a `CognitoUserBatch`. */

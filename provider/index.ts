@@ -3,6 +3,7 @@
  */
 export { CognitoUser, CognitoUserArgs } from "./cognitoUser";
 export { ConnectionArgs } from "./connectionDefaults";
+export { UserFieldsArgs } from "./userFieldsArgs";
 export { CognitoUserError, CognitoUserErrorCode, CognitoUserErrorShape, errorShape } from "./core/errors";
 export { PasswordPolicy, generatePassword, passwordPolicyViolations } from "./core/password";
 export { CognitoUserBatch, CognitoUserBatchArgs, BatchUserArgs, BatchUserSummary } from "./cognitoUserBatch";

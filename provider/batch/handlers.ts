@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CognitoUserError, errorShape } from "../core/errors";
+import { CognitoUserError, withCognitoUserErrors } from "../core/errors";
 import { PasswordPolicy } from "../core/password";
 import { isUnknown } from "../core/validate";
 import { describePasswordPolicy } from "../cognito/describePasswordPolicy";
@@ -26,16 +26,6 @@ export function batchResourceId(settings: BatchSettings): string {
     return `${settings.userPoolId}/${settings.batchName ?? "batch"}-${randomBytes(4).toString("hex")}`;
 }
 
-/** Re-raises anything unexpected as a CognitoUserError, so the user never sees a bare stack trace. */
-async function guarded<T>(run: () => Promise<T>): Promise<T> {
-    try {
-        return await run();
-    } catch (error) {
-        if (error instanceof CognitoUserError) throw error;
-        const { code, message } = errorShape(error);
-        throw new CognitoUserError(code, message);
-    }
-}
 
 /** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
@@ -103,7 +93,7 @@ function partialFailure(run: BatchRun, plan: BatchPlan, id: string, provider: un
 
 /** `create`: every declared user; on failures, the created ones are still recorded (see BatchOperationError). */
 export async function create(inputs: BatchInputs): Promise<dynamic.CreateResult> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         const settings = settingsOf(inputs);
         const id = batchResourceId(settings);
         const run = openRun(settings);
@@ -120,7 +110,7 @@ export async function create(inputs: BatchInputs): Promise<dynamic.CreateResult>
 
 /** `update`: only the users that changed; on failures, every success is still recorded. */
 export async function update(id: string, olds: BatchOutputs, news: BatchInputs): Promise<dynamic.UpdateResult> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         const settings = settingsOf(news);
         const run = openRun(settings, olds);
         const plan = planBatch(olds, news);
@@ -132,7 +122,7 @@ export async function update(id: string, olds: BatchOutputs, news: BatchInputs):
 
 /** `read` (refresh): every recorded user re-read, paced; gone users dropped, drift recorded. */
 export async function read(id: string, props: Partial<BatchOutputs> = {}): Promise<dynamic.ReadResult> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         if (props.users === undefined || props.userPoolId === undefined) {
             throw new CognitoUserError(
                 "VALIDATION_ERROR",
@@ -156,7 +146,7 @@ export async function read(id: string, props: Partial<BatchOutputs> = {}): Promi
 
 /** `delete`: every recorded user; users already gone count as deleted, so a retry after a failure is safe. */
 export async function remove(_id: string, props: Partial<BatchOutputs>): Promise<void> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         if (props.users === undefined || props.userPoolId === undefined) return;
         const settings = settingsOf(props as BatchOutputs);
         const run = openRun(settings, props);

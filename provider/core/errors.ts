@@ -109,3 +109,14 @@ export function isNotFound(error: unknown): boolean {
     const name = (error as { name?: string; cognitoName?: string })?.cognitoName ?? (error as { name?: string })?.name;
     return name !== undefined && notFoundNames.has(name);
 }
+
+/** Runs `work`, re-raising anything unexpected as a CognitoUserError, so the user never sees a bare stack trace. */
+export async function withCognitoUserErrors<T>(work: () => Promise<T>): Promise<T> {
+    try {
+        return await work();
+    } catch (error) {
+        if (error instanceof CognitoUserError) throw error;
+        const { code, message } = errorShape(error);
+        throw new CognitoUserError(code, message);
+    }
+}

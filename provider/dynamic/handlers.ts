@@ -4,7 +4,7 @@
  * forwards here, so state stays small and an upgrade of this package changes no state.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CognitoUserError, errorShape } from "../core/errors";
+import { CognitoUserError, withCognitoUserErrors } from "../core/errors";
 import { diffUser } from "../core/diff";
 import { UserInputs, UserOutputs } from "../core/types";
 import { validateUserInputs } from "../core/validate";
@@ -37,16 +37,6 @@ export function connectionOf(inputs: Partial<UserInputs>): Connection {
     return { region: inputs.region!, endpoint: inputs.endpoint, profile: inputs.profile, maxAttempts: inputs.maxAttempts };
 }
 
-/** Re-raises anything unexpected as a CognitoUserError, so the user never sees a bare stack trace. */
-async function guarded<T>(run: () => Promise<T>): Promise<T> {
-    try {
-        return await run();
-    } catch (error) {
-        if (error instanceof CognitoUserError) throw error;
-        const { code, message } = errorShape(error);
-        throw new CognitoUserError(code, message);
-    }
-}
 
 /** `check`: validates every input before any Cognito call. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
@@ -63,7 +53,7 @@ export async function diff(_id: string, olds: UserOutputs, news: UserInputs): Pr
 
 /** `create`: the user, all or nothing; or, with `importId` (the `import` resource option), the existing user adopted. */
 export async function create(inputs: UserInputs): Promise<dynamic.CreateResult> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         const client = createCognitoClient(connectionOf(inputs));
         const outs = inputs.importId ? await importUser(client, inputs) : await createUser(client, inputs);
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), outs };
@@ -75,7 +65,7 @@ export async function create(inputs: UserInputs): Promise<dynamic.CreateResult> 
  * drops it. (Pulumi's import step never gets here for a dynamic provider: see lifecycle/import.ts.)
  */
 export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         const fromId = parseUserResourceId(id);
         const known = props.userPoolId !== undefined && props.region !== undefined;
         // Recorded state holds a generated password next to `generatePassword: true`, which check rejects
@@ -99,12 +89,12 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
 
 /** `update`: in place, only the calls the change needs. */
 export async function update(_id: string, olds: UserOutputs, news: UserInputs): Promise<dynamic.UpdateResult> {
-    return guarded(async () => ({ outs: await updateUser(createCognitoClient(connectionOf(news)), olds, news) }));
+    return withCognitoUserErrors(async () => ({ outs: await updateUser(createCognitoClient(connectionOf(news)), olds, news) }));
 }
 
 /** `delete`: a user or pool already gone counts as deleted. */
 export async function remove(id: string, props: Partial<UserOutputs>): Promise<void> {
-    return guarded(async () => {
+    return withCognitoUserErrors(async () => {
         const { userPoolId, username } =
             props.userPoolId && props.cognitoUsername
                 ? { userPoolId: props.userPoolId, username: props.cognitoUsername }
