@@ -1,0 +1,152 @@
+/**
+ * The Pulumi contenders' shared life cycle, in a fresh pool and a throwaway project: `pulumi up`
+ * (timed; then the state's size and the users in the pool are checked), a second `pulumi up` with
+ * nothing changed (timed; must change nothing), `pulumi destroy` (timed; the pool must be empty).
+ * Every command runs with `--skip-preview` (the preview is a second pass over the program that a CI
+ * run usually skips) and `--parallel` equal to the bench's concurrency.
+ */
+import {
+    BENCH_REGION,
+    BenchContext,
+    BenchRow,
+    benchUsers,
+    BenchUser,
+    briefError,
+    countUsers,
+    errorHeadline,
+    createBenchPool,
+    deleteBenchPool,
+    newRow,
+    recordRun,
+} from "../harness";
+import { processCpuSeconds } from "../processSampler";
+import { BenchProject, createBenchProject, resourceSummary, TimedPulumi } from "../pulumiProject";
+
+/** What a bench program reads from bench-spec.json. */
+export interface ProgramSpec {
+    userPoolId: string;
+    endpoint: string;
+    region: string;
+    concurrency: number;
+    users: BenchUser[];
+    /** The batch's `rates`; absent: AWS's default quotas. */
+    rates?: Record<string, number>;
+    /** One temporary password for every user instead of generated ones: one call per user (AdminCreateUser). */
+    temporaryPassword?: string;
+}
+
+/** One Pulumi contender. */
+export interface PulumiContender {
+    /** Row id prefix, e.g. `per-resource` → `per-resource-up`, `per-resource-up-again`, `per-resource-destroy`. */
+    id: string;
+    /** Label prefix for the table. */
+    label: string;
+    /** The program (index.ts) text. */
+    program: string;
+    /** Batch rates for the spec (absent: none passed). */
+    rates?: Record<string, number>;
+    /** Seed with this temporary password instead of generated passwords (see ProgramSpec). */
+    temporaryPassword?: string;
+    /** Endpoint the program's resources use; default: cognito-local's. */
+    endpoint?: string;
+    /** Whether to run the second `up` and the `destroy` (the throttled run only needs the first `up`). */
+    fullLifecycle: boolean;
+    /** Extra environment for the CLI (diagnostics). */
+    env?: NodeJS.ProcessEnv;
+    /** Whether the program creates Cognito users (a no-op diagnostic does not). */
+    createsUsers: boolean;
+    /** A note for the `up` row. */
+    upNote?: string;
+}
+
+/** Timed, sampled, with cognito-local's CPU over the same span. */
+async function timed(ctx: BenchContext, project: BenchProject, args: string[]): Promise<{ run: TimedPulumi; cognitoCpu?: number }> {
+    const before = processCpuSeconds(ctx.cognitoLocalPid);
+    const run = await project.run(args);
+    const after = processCpuSeconds(ctx.cognitoLocalPid);
+    return { run, cognitoCpu: before !== undefined && after !== undefined ? after - before : undefined };
+}
+
+function fill(row: BenchRow, measured: { run: TimedPulumi; cognitoCpu?: number }): void {
+    recordRun(row, measured.run.wallSeconds, measured.run.usage);
+    row.cognitoLocalCpuSeconds = measured.cognitoCpu;
+    const summary = resourceSummary(measured.run.stdout);
+    for (const [change, count] of Object.entries(summary)) row.extra[`resources ${change}`] = count;
+}
+
+/**
+ * Runs the life cycle at N and returns its rows (up, up again, destroy). A failing step records its
+ * error on its row and skips the steps after it; the stack and pool are removed whatever happens.
+ * `beforeUp` runs right before the timed `up` (e.g. to reset proxy counts), `afterUp` right after its checks.
+ */
+export async function runPulumiLifecycle(
+    ctx: BenchContext,
+    n: number,
+    contender: PulumiContender,
+    hooks: { beforeUp?: () => void; afterUp?: (row: BenchRow) => void } = {},
+): Promise<BenchRow[]> {
+    const { concurrency } = ctx.options;
+    const upRow = newRow(`${contender.id}-up`, `${contender.label}: up`, n);
+    const againRow = newRow(`${contender.id}-up-again`, `${contender.label}: up, no change`, n);
+    const destroyRow = newRow(`${contender.id}-destroy`, `${contender.label}: destroy`, n);
+    const rows = contender.fullLifecycle ? [upRow, againRow, destroyRow] : [upRow];
+    const userPoolId = await createBenchPool(ctx.client, `${contender.id}-${n}`);
+    let project: BenchProject | undefined;
+    const flags = ["--yes", "--skip-preview", "--parallel", String(concurrency)];
+    let step = upRow;
+    try {
+        const spec: ProgramSpec = {
+            userPoolId,
+            endpoint: contender.endpoint ?? ctx.endpoint,
+            region: BENCH_REGION,
+            concurrency,
+            users: benchUsers(n),
+            rates: contender.rates,
+            temporaryPassword: contender.temporaryPassword,
+        };
+        project = await createBenchProject(contender.id, contender.program, spec, contender.env);
+
+        ctx.log(`  ${upRow.label} ...`);
+        hooks.beforeUp?.();
+        fill(upRow, await timed(ctx, project, ["up", ...flags]));
+        if (contender.upNote) upRow.notes.push(contender.upNote);
+        const state = await project.exportState();
+        upRow.stateBytesPerUser = state.bytes / n;
+        upRow.extra.stateBytes = state.bytes;
+        upRow.extra.stateResources = state.resources;
+        if (contender.createsUsers) {
+            upRow.failedUsers = n - (await countUsers(ctx.client, userPoolId));
+            if (upRow.failedUsers > 0) upRow.error = `${upRow.failedUsers} of ${n} users missing after up`;
+        }
+        hooks.afterUp?.(upRow);
+        ctx.log(`    ${upRow.wallSeconds!.toFixed(1)} s`);
+        if (!contender.fullLifecycle) return rows;
+
+        step = againRow;
+        ctx.log(`  ${againRow.label} ...`);
+        fill(againRow, await timed(ctx, project, ["up", ...flags]));
+        const changes = Object.entries(againRow.extra).filter(
+            ([key, value]) => key.startsWith("resources ") && key !== "resources unchanged" && Number(value) > 0,
+        );
+        if (changes.length > 0)
+            againRow.error = `the second up changed resources: ${changes.map(([k, v]) => `${v} ${k.slice(10)}`).join(", ")}`;
+        ctx.log(`    ${againRow.wallSeconds!.toFixed(1)} s`);
+
+        step = destroyRow;
+        ctx.log(`  ${destroyRow.label} ...`);
+        fill(destroyRow, await timed(ctx, project, ["destroy", ...flags]));
+        if (contender.createsUsers) {
+            destroyRow.failedUsers = await countUsers(ctx.client, userPoolId);
+            if (destroyRow.failedUsers > 0) destroyRow.error = `${destroyRow.failedUsers} users still in the pool after destroy`;
+        }
+        ctx.log(`    ${destroyRow.wallSeconds!.toFixed(1)} s`);
+    } catch (error) {
+        step.error = briefError(error);
+        ctx.log(`    failed: ${errorHeadline(step.error)}`);
+        for (const later of rows.slice(rows.indexOf(step) + 1)) later.skipped = `not run: ${step.label} failed`;
+    } finally {
+        await project?.remove().catch(() => undefined);
+        await deleteBenchPool(ctx.client, userPoolId);
+    }
+    return rows;
+}

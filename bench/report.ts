@@ -1,0 +1,287 @@
+/**
+ * The bench's outputs: a table for the terminal, bench/results/report.md, bench/results/chart.svg
+ * (bars of wall time per contender, drawn here: no charting dependency) and bench/results/latest.json
+ * (headline ratios, every raw row, the N values, the machine and the date).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { BenchRow, errorHeadline } from "./harness";
+import { MEMORY_METHOD } from "./processSampler";
+
+/** Everything one bench run produced. */
+export interface BenchResult {
+    /** ISO 8601. */
+    date: string;
+    machine: {
+        nproc: number;
+        node: string;
+        platform: string;
+        cpu: string;
+        memoryBytes: number;
+        /** 1-minute load average when the run started and ended: other work on the machine skews wall times. */
+        loadAverage: { atStart: number; atEnd: number };
+    };
+    tools: { pulumi?: string; awsCli?: string; awsCliFoundVia?: string };
+    options: { quick: boolean; ns: number[]; concurrency: number; diagnose: boolean; throttleRate: number; throttleBurst: number };
+    /** Batch `up` time / floor time at the largest N. */
+    batchVsFloor?: number;
+    /** Per-resource `up` time / floor time at the largest N. */
+    perResourceVsFloor?: number;
+    /** The N of `perResourceVsFloor` (a --quick run measures N × CognitoUser at its small N only). */
+    perResourceVsFloorN?: number;
+    /** Throttled batch: admitted AdminCreateUser rate / quota, at the largest N. */
+    throttledEfficiency?: number;
+    /** Users missing after the throttled batch runs (all N), must be 0. */
+    failedUsers?: number;
+    /** Users missing (or left behind) per row id and N, for every contender that creates or deletes users. */
+    failedUsersByRow: Record<string, number>;
+    /** Serialized provider bytes (stored in every dynamic resource's state). */
+    serializedProviderBytes: { cognitoUser?: number; cognitoUserBatch?: number };
+    memoryMethod: string;
+    rows: BenchRow[];
+    /** Findings worked out from the rows (where the per-resource time goes). */
+    analysis: string[];
+    notes: string[];
+    /** Rows with errors, as `id@N: message`. */
+    errors: string[];
+}
+
+const fmt = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? "-" : value.toFixed(digits));
+const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : (bytes / 1024 / 1024).toFixed(0));
+
+/** Row of the table, as strings: contender, N, wall s, users/s, × floor, peak MB, state B/user, status. */
+function cells(row: BenchRow): string[] {
+    const status = row.error
+        ? `ERROR: ${errorHeadline(row.error)}`
+        : row.skipped
+          ? `skipped: ${row.skipped}`
+          : row.failedUsers
+            ? `${row.failedUsers} failed users`
+            : "";
+    return [
+        row.label,
+        String(row.n),
+        fmt(row.wallSeconds, row.wallSeconds !== undefined && row.wallSeconds < 10 ? 2 : 1),
+        fmt(row.usersPerSecond, 0),
+        row.vsFloor === undefined ? "-" : `${row.vsFloor.toFixed(1)}×`,
+        mb(row.peakRssBytes),
+        row.stateBytesPerUser === undefined ? "-" : row.stateBytesPerUser.toFixed(0),
+        status,
+    ];
+}
+
+const HEADER = ["contender", "N", "wall s", "users/s", "× floor", "peak MB", "state B/user", "status"];
+
+/** The table for the terminal. */
+export function renderTable(result: BenchResult): string {
+    const rows = result.rows.map(cells);
+    const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 7 ? Math.min(r[i].length, 60) : r[i].length))));
+    const line = (r: string[]) =>
+        r
+            .map((c, i) => (i === 7 ? c.slice(0, 100) : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+            .join("  ")
+            .trimEnd();
+    return [line(HEADER), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+    const escape = (c: string) => c.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return [
+        `| ${header.join(" | ")} |`,
+        `| ${header.map((_, i) => (i === 0 || i === header.length - 1 ? "---" : "---:")).join(" | ")} |`,
+        ...rows.map((r) => `| ${r.map(escape).join(" | ")} |`),
+    ].join("\n");
+}
+
+/** CPU seconds by component, largest first, e.g. `engine (pulumi CLI) 12.3, dynamic provider host (node) 8.1`. */
+export function cpuSummary(row: BenchRow): string {
+    const parts = Object.entries(row.cpuSeconds ?? {})
+        .filter(([, seconds]) => seconds >= 0.05)
+        .sort((a, b) => b[1] - a[1])
+        .map(([component, seconds]) => `${component} ${seconds.toFixed(1)}`);
+    if (row.cognitoLocalCpuSeconds !== undefined) parts.push(`cognito-local ${row.cognitoLocalCpuSeconds.toFixed(1)}`);
+    return parts.join(", ");
+}
+
+/** bench/results/report.md. */
+export function renderMarkdown(result: BenchResult): string {
+    const out: string[] = [];
+    const kind = result.options.quick ? "quick run" : result.options.ns.join(",") === "100,1000" ? "full run" : "custom run";
+    out.push(`# Benchmark: creating Cognito users (${kind})`);
+    out.push("");
+    out.push(
+        `${result.date} · ${result.machine.nproc} cores (${result.machine.cpu}) · Node ${result.machine.node} · ` +
+            `Pulumi ${result.tools.pulumi ?? "?"} · ${result.tools.awsCli ?? "no AWS CLI"} · N = ${result.options.ns.join(", ")} · ` +
+            `concurrency ${result.options.concurrency} for every contender · one cognito-local, a fresh pool per contender · ` +
+            `load average ${result.machine.loadAverage.atStart.toFixed(1)} at start, ${result.machine.loadAverage.atEnd.toFixed(1)} at end`,
+    );
+    out.push("");
+    out.push("## Headline");
+    out.push("");
+    const largest = result.options.ns[result.options.ns.length - 1];
+    out.push(`- batch \`up\` / floor at N = ${largest}: **${fmt(result.batchVsFloor, 2)}×**`);
+    out.push(`- per-resource \`up\` / floor at N = ${result.perResourceVsFloorN ?? largest}: **${fmt(result.perResourceVsFloor, 2)}×**`);
+    out.push(
+        `- throttled efficiency (admitted AdminCreateUser rate / ${result.options.throttleRate} per second) at N = ${largest}: **${fmt(result.throttledEfficiency, 2)}**`,
+    );
+    out.push(`- failed users in the throttled runs: **${result.failedUsers ?? "-"}**`);
+    out.push(
+        `- serialized provider: CognitoUser ${result.serializedProviderBytes.cognitoUser ?? "-"} bytes (stored in every user's state), ` +
+            `CognitoUserBatch ${result.serializedProviderBytes.cognitoUserBatch ?? "-"} bytes (once per batch)`,
+    );
+    out.push("");
+    out.push("## Results");
+    out.push("");
+    out.push(markdownTable(HEADER, result.rows.map(cells)));
+    out.push("");
+    out.push(
+        `Peak memory: ${result.memoryMethod}. × floor: wall time / the floor's at the same N. state B/user: \`pulumi stack export\` bytes / N.`,
+    );
+    out.push("");
+    out.push("![wall time per contender](chart.svg)");
+    out.push("");
+    if (result.analysis.length > 0) {
+        out.push("## Where the time goes");
+        out.push("");
+        for (const line of result.analysis) out.push(`- ${line}`);
+        out.push("");
+    }
+    out.push("## CPU by component (seconds, sampled)");
+    out.push("");
+    out.push(
+        markdownTable(
+            ["contender", "N", "CPU"],
+            result.rows
+                .filter((r) => r.cpuSeconds || r.cognitoLocalCpuSeconds !== undefined)
+                .map((r) => [r.label, String(r.n), cpuSummary(r)]),
+        ),
+    );
+    out.push("");
+    out.push("## Notes per row");
+    out.push("");
+    for (const row of result.rows) {
+        const extra = Object.entries(row.extra)
+            .map(([k, v]) => `${k}=${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : v}`)
+            .join(", ");
+        const text = [...row.notes, row.skipped ? `skipped: ${row.skipped}` : "", row.error ? `ERROR: ${row.error}` : "", extra]
+            .filter(Boolean)
+            .join("; ");
+        out.push(`- **${row.label}, N = ${row.n}**: ${text}`);
+    }
+    out.push("");
+    if (result.notes.length > 0) {
+        out.push("## Method");
+        out.push("");
+        for (const note of result.notes) out.push(`- ${note}`);
+        out.push("");
+    }
+    if (result.errors.length > 0) {
+        out.push("## Errors");
+        out.push("");
+        for (const error of result.errors) out.push(`- ${error.replace(/\n/g, " ")}`);
+        out.push("");
+    }
+    return out.join("\n");
+}
+
+const COLORS: Array<[RegExp, string]> = [
+    [/^floor/, "#7f7f7f"],
+    [/^aws-cli/, "#ff7f0e"],
+    [/^per-resource/, "#d62728"],
+    [/^batch/, "#2ca02c"],
+    [/^throttled/, "#1f77b4"],
+    [/^diag/, "#9467bd"],
+    [/^fixture/, "#8c564b"],
+];
+
+function xml(text: string): string {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * bench/results/chart.svg: one panel per N, a horizontal bar of wall time per contender. The scale is
+ * logarithmic (decades marked): the floor takes a second where the AWS CLI loop takes minutes, and a
+ * linear scale would flatten every bar but the longest.
+ */
+export function renderSvg(result: BenchResult): string {
+    const width = 960;
+    const labelWidth = 360;
+    const valueWidth = 120;
+    const plotWidth = width - labelWidth - valueWidth;
+    const barHeight = 18;
+    const gap = 6;
+    const parts: string[] = [];
+    const timed = result.rows.filter((r) => r.wallSeconds !== undefined && r.wallSeconds > 0);
+    const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...timed.map((r) => r.wallSeconds!), 1))));
+    const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...timed.map((r) => r.wallSeconds!), 10))));
+    const x = (seconds: number) =>
+        labelWidth + (plotWidth * (Math.log10(Math.max(seconds, lo)) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
+    let y = 44;
+    const groups = [...new Set(timed.map((r) => r.n))].sort((a, b) => a - b);
+    for (const n of groups) {
+        const rows = timed.filter((r) => r.n === n);
+        const title = rows.every((r) => r.id.startsWith("fixture")) ? `Test fixture, ${n} users` : `N = ${n}`;
+        parts.push(`<text x="10" y="${y + 18}" font-size="15" font-weight="bold">${xml(title)}</text>`);
+        y += 28;
+        const top = y;
+        for (const row of rows) {
+            const end = x(row.wallSeconds!);
+            const color = COLORS.find(([pattern]) => pattern.test(row.id))?.[1] ?? "#17becf";
+            const ratio = row.vsFloor !== undefined && !row.id.startsWith("floor") ? ` (${row.vsFloor.toFixed(1)}×)` : "";
+            parts.push(`<text x="${labelWidth - 8}" y="${y + barHeight - 4}" font-size="12" text-anchor="end">${xml(row.label)}</text>`);
+            parts.push(
+                `<rect x="${labelWidth}" y="${y}" width="${Math.max(1, end - labelWidth).toFixed(1)}" height="${barHeight}" fill="${color}">` +
+                    `<title>${xml(`${row.label}: ${row.wallSeconds!.toFixed(2)} s`)}</title></rect>`,
+            );
+            parts.push(
+                `<text x="${(end + 6).toFixed(1)}" y="${y + barHeight - 4}" font-size="12">${row.wallSeconds!.toFixed(1)} s${ratio}</text>`,
+            );
+            y += barHeight + gap;
+        }
+        for (let decade = lo; decade <= hi; decade *= 10) {
+            const gx = x(decade).toFixed(1);
+            parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${y}" stroke="#bbb" stroke-dasharray="2,3"/>`);
+            parts.push(
+                `<text x="${gx}" y="${y + 12}" font-size="10" fill="#666" text-anchor="middle">${decade >= 1 ? decade.toFixed(0) : decade} s</text>`,
+            );
+        }
+        y += 30;
+    }
+    const height = y + 10;
+    const title = `Wall time per contender, log scale (lower is better) · ${result.date.slice(0, 10)} · ${result.machine.nproc} cores · concurrency ${result.options.concurrency}`;
+    return [
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+        `<rect width="100%" height="100%" fill="white"/>`,
+        `<text x="10" y="24" font-size="16" font-weight="bold">${xml(title)}</text>`,
+        ...parts,
+        `</svg>`,
+        "",
+    ].join("\n");
+}
+
+/** Writes latest.json first (the raw rows survive a rendering bug), then report.md and chart.svg, into `dir`. */
+export function writeResults(dir: string, result: BenchResult): string[] {
+    fs.mkdirSync(dir, { recursive: true });
+    const written: string[] = [];
+    const write = (name: string, content: string) => {
+        fs.writeFileSync(path.join(dir, name), content);
+        written.push(path.join(dir, name));
+    };
+    write("latest.json", JSON.stringify(result, null, 2) + "\n");
+    write("report.md", renderMarkdown(result));
+    write("chart.svg", renderSvg(result));
+    return written;
+}
+
+/** Rows measured so far, saved after each contender so a long run that dies keeps its numbers. */
+export function writePartialRows(dir: string, rows: BenchRow[]): void {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "partial.json"), JSON.stringify({ savedAt: new Date().toISOString(), rows }, null, 2) + "\n");
+}
+
+/** Removes the partial rows once the full results are written. */
+export function removePartialRows(dir: string): void {
+    fs.rmSync(path.join(dir, "partial.json"), { force: true });
+}
+
+export { MEMORY_METHOD };
