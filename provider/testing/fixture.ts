@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { CognitoUser } from "../cognitoUser";
 import { redact } from "../core/errors";
+import { regionFromPoolId } from "../core/validate";
 import { CognitoLocal, startCognitoLocal } from "../local/cognitoLocal";
 import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens, signInWithPassword } from "./auth";
 import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
@@ -470,7 +471,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
 
     /** Connects to the caller's pool: its Region, app client and groups. */
     private async usePool(run: LiveRun, given: FixturePool): Promise<void> {
-        const region = given.region ?? regionOfPoolId(given.userPoolId) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+        const region = given.region ?? regionFromPoolId(given.userPoolId) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
         if (!region)
             throw new CognitoFixtureError(
                 "find the pool's Region",
@@ -852,12 +853,6 @@ function validateSpecs(specs: Record<string, FixtureUserSpec>, options: CognitoF
     }
     if (options.pool && (!options.pool.userPoolId || !options.pool.clientId)) problems.push("pool needs userPoolId and clientId");
     if (problems.length > 0) throw new CognitoFixtureError("check the declaration", problems.join("; "));
-}
-
-/** The Region of a real pool id (`eu-west-1_AbCdEf123`); undefined for other shapes (`local_...`). */
-function regionOfPoolId(userPoolId: string): string | undefined {
-    const match = /^([a-z]{2}(?:-[a-z]+)+-\d)_/.exec(userPoolId);
-    return match?.[1];
 }
 
 /** The pool's public description; issuer and keys at AWS's URLs, or the same paths on an endpoint override (as cognito-local serves them). */
