@@ -278,8 +278,7 @@ async function main(): Promise<void> {
     }
     const largest = options.ns[options.ns.length - 1];
     // Each headline ratio at the largest N its contender ran at (--quick runs N × CognitoUser at the small N only).
-    const at = (id: string) =>
-        rows.filter((r) => r.id === id && !r.error && r.n <= largest).sort((a, b) => b.n - a.n)[0];
+    const at = (id: string) => rows.filter((r) => r.id === id && !r.error && r.n <= largest).sort((a, b) => b.n - a.n)[0];
     const throttledRows = rows.filter((r) => r.id === "throttled-up" && r.failedUsers !== undefined);
     const failedUsersByRow: Record<string, number> = {};
     for (const row of rows) if (row.failedUsers !== undefined) failedUsersByRow[`${row.id}@${row.n}`] = row.failedUsers;

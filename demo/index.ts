@@ -47,8 +47,9 @@ const all = { admin, editor, viewer, locked };
 
 /** Everything but passwords, for the demo's summary. */
 export const users = Object.entries(all).map(([name, u]) =>
-    pulumi.all([u.id, u.username, u.cognitoUsername, u.sub, u.status, u.enabled, u.groups, u.createdAt]).apply(
-        ([id, username, cognitoUsername, sub, status, enabled, groups, createdAt]) => ({
+    pulumi
+        .all([u.id, u.username, u.cognitoUsername, u.sub, u.status, u.enabled, u.groups, u.createdAt])
+        .apply(([id, username, cognitoUsername, sub, status, enabled, groups, createdAt]) => ({
             name,
             id,
             username,
@@ -58,8 +59,7 @@ export const users = Object.entries(all).map(([name, u]) =>
             enabled,
             groups,
             createdAt,
-        }),
-    ),
+        })),
 );
 /** The generated password (secret): `npm run pulumi -- stack output editorPassword --show-secrets --stack demo`. */
 export const editorPassword = editor.password;

@@ -69,7 +69,10 @@ async function choosePort(previous?: number): Promise<number> {
 }
 
 /** Reuses the recorded pool if it still exists, else creates a pool (email as username), an app client and the groups. */
-async function ensurePool(client: CognitoIdentityProviderClient, state: DemoState): Promise<{ userPoolId: string; clientId: string; created: boolean }> {
+async function ensurePool(
+    client: CognitoIdentityProviderClient,
+    state: DemoState,
+): Promise<{ userPoolId: string; clientId: string; created: boolean }> {
     if (state.userPoolId && state.clientId) {
         try {
             await client.send(new DescribeUserPoolCommand({ UserPoolId: state.userPoolId }));
@@ -82,7 +85,15 @@ async function ensurePool(client: CognitoIdentityProviderClient, state: DemoStat
         new CreateUserPoolCommand({
             PoolName: "demo-pool",
             UsernameAttributes: ["email"],
-            Policies: { PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true } },
+            Policies: {
+                PasswordPolicy: {
+                    MinimumLength: 12,
+                    RequireUppercase: true,
+                    RequireLowercase: true,
+                    RequireNumbers: true,
+                    RequireSymbols: true,
+                },
+            },
         }),
     );
     const userPoolId = pool.UserPool!.Id!;
@@ -146,7 +157,9 @@ async function main(): Promise<void> {
 
         const pool = await ensurePool(client, state);
         fs.writeFileSync(demoFile, JSON.stringify({ port: cognito.port, userPoolId: pool.userPoolId, clientId: pool.clientId }, null, 2));
-        say(`cognito-local at ${cognito.endpoint}; pool ${pool.userPoolId} (${pool.created ? "created" : "reused"}), app client ${pool.clientId}`);
+        say(
+            `cognito-local at ${cognito.endpoint}; pool ${pool.userPoolId} (${pool.created ? "created" : "reused"}), app client ${pool.clientId}`,
+        );
 
         await runPulumi(repoRoot, ["stack", "select", "--create", STACK]);
         await setConfig("aws:region", "us-east-1");
@@ -161,11 +174,15 @@ async function main(): Promise<void> {
 
         say("pulumi up ...");
         await runPulumi(repoRoot, ["up", "--yes", "--skip-preview", "--stack", STACK], { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
-        const history = JSON.parse((await runPulumi(repoRoot, ["stack", "history", "--json", "--stack", STACK, "--page-size", "1"])).stdout) as Array<{
+        const history = JSON.parse(
+            (await runPulumi(repoRoot, ["stack", "history", "--json", "--stack", STACK, "--page-size", "1"])).stdout,
+        ) as Array<{
             resourceChanges?: Record<string, number>;
         }>;
         const changes = history[0]?.resourceChanges ?? {};
-        const outputs = JSON.parse((await runPulumi(repoRoot, ["stack", "output", "--json", "--stack", STACK])).stdout) as { users: DemoUser[] };
+        const outputs = JSON.parse((await runPulumi(repoRoot, ["stack", "output", "--json", "--stack", STACK])).stdout) as {
+            users: DemoUser[];
+        };
 
         const auth = await client.send(
             new InitiateAuthCommand({
@@ -189,12 +206,22 @@ async function main(): Promise<void> {
                 groups: u.groups,
                 created_at: u.createdAt,
             }));
-            const data = { users, changes, user_pool_id: pool.userPoolId, endpoint: cognito.endpoint, sign_in: { username: "admin@example.com", groups: tokenGroups } };
+            const data = {
+                users,
+                changes,
+                user_pool_id: pool.userPoolId,
+                endpoint: cognito.endpoint,
+                sign_in: { username: "admin@example.com", groups: tokenGroups },
+            };
             process.stdout.write(JSON.stringify({ success: true, data }) + "\n");
             return;
         }
         const changed = Object.entries(changes).filter(([op]) => op !== "same");
-        say(changed.length === 0 ? "No changes: every user was already as declared." : `Changes: ${changed.map(([op, n]) => `${n} ${op}`).join(", ")}.`);
+        say(
+            changed.length === 0
+                ? "No changes: every user was already as declared."
+                : `Changes: ${changed.map(([op, n]) => `${n} ${op}`).join(", ")}.`,
+        );
         say();
         const rows = outputs.users.map((u) => [u.name, u.username, u.status, u.enabled ? "yes" : "no", u.groups.join(",") || "-", u.sub]);
         const header = ["user", "username", "status", "enabled", "groups", "sub"];

@@ -27,12 +27,12 @@ export const defaultPassphrase = "local-dev-passphrase";
 
 /** What `ensurePulumi()` returns: the CLI and the environment to run it with. */
 export interface PulumiSetup {
-  /** Absolute path of the `pulumi` executable (`.tools/bin/pulumi`). */
-  pulumiPath: string;
-  /** Folder containing `bin/pulumi`: pass as `root` to the Automation API's `PulumiCommand.get`. */
-  pulumiRoot: string;
-  /** Environment for every CLI invocation (see {@link pulumiEnv}). */
-  env: NodeJS.ProcessEnv;
+    /** Absolute path of the `pulumi` executable (`.tools/bin/pulumi`). */
+    pulumiPath: string;
+    /** Folder containing `bin/pulumi`: pass as `root` to the Automation API's `PulumiCommand.get`. */
+    pulumiRoot: string;
+    /** Environment for every CLI invocation (see {@link pulumiEnv}). */
+    env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -44,32 +44,32 @@ export interface PulumiSetup {
  * @throws if PULUMI_BACKEND_URL points at an HTTP(S) service: this project never uses Pulumi Cloud.
  */
 export function pulumiEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const base = process.env;
-  const backend = base.PULUMI_BACKEND_URL || `file://${defaultStateDir}`;
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    PATH: [binDir, base.PATH ?? ""].filter(Boolean).join(path.delimiter),
-    PULUMI_BACKEND_URL: backend,
-    PULUMI_HOME: path.join(toolsDir, "pulumi-home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // This machine runs Node 20; the AWS SDK would warn about its support window in every provider process.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: base.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? "true",
-    ...extra,
-  };
-  // A passphrase file is an equally valid way to unlock secrets; only default when neither is set.
-  if (env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-    env.PULUMI_CONFIG_PASSPHRASE = defaultPassphrase;
-  }
-  // No token means no accidental Pulumi Cloud login, whatever the developer's shell has.
-  delete env.PULUMI_ACCESS_TOKEN;
-  if (/^https?:/i.test(env.PULUMI_BACKEND_URL ?? "")) {
-    throw new Error(`PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} is a service; this project only uses local state`);
-  }
-  if (env.PULUMI_BACKEND_URL === `file://${defaultStateDir}`) {
-    fs.mkdirSync(defaultStateDir, { recursive: true });
-  }
-  return env;
+    const base = process.env;
+    const backend = base.PULUMI_BACKEND_URL || `file://${defaultStateDir}`;
+    const env: NodeJS.ProcessEnv = {
+        ...base,
+        PATH: [binDir, base.PATH ?? ""].filter(Boolean).join(path.delimiter),
+        PULUMI_BACKEND_URL: backend,
+        PULUMI_HOME: path.join(toolsDir, "pulumi-home"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        // This machine runs Node 20; the AWS SDK would warn about its support window in every provider process.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: base.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? "true",
+        ...extra,
+    };
+    // A passphrase file is an equally valid way to unlock secrets; only default when neither is set.
+    if (env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        env.PULUMI_CONFIG_PASSPHRASE = defaultPassphrase;
+    }
+    // No token means no accidental Pulumi Cloud login, whatever the developer's shell has.
+    delete env.PULUMI_ACCESS_TOKEN;
+    if (/^https?:/i.test(env.PULUMI_BACKEND_URL ?? "")) {
+        throw new Error(`PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} is a service; this project only uses local state`);
+    }
+    if (env.PULUMI_BACKEND_URL === `file://${defaultStateDir}`) {
+        fs.mkdirSync(defaultStateDir, { recursive: true });
+    }
+    return env;
 }
 
 let setupOnce: Promise<void> | undefined;
@@ -83,21 +83,19 @@ let setupOnce: Promise<void> | undefined;
  * @throws if the setup script fails (its message says why: missing Go, version mismatch, ...).
  */
 export async function ensurePulumi(): Promise<PulumiSetup> {
-  setupOnce ??= new Promise<void>((resolve, reject) => {
-    const child = spawn("bash", [path.join(repoRoot, "scripts", "setup-pulumi.sh"), "--quiet"], {
-      cwd: repoRoot,
-      stdio: ["ignore", process.stderr, process.stderr],
+    setupOnce ??= new Promise<void>((resolve, reject) => {
+        const child = spawn("bash", [path.join(repoRoot, "scripts", "setup-pulumi.sh"), "--quiet"], {
+            cwd: repoRoot,
+            stdio: ["ignore", process.stderr, process.stderr],
+        });
+        child.on("error", reject);
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`scripts/setup-pulumi.sh failed with exit code ${code}`))));
     });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`scripts/setup-pulumi.sh failed with exit code ${code}`)),
-    );
-  });
-  try {
-    await setupOnce;
-  } catch (err) {
-    setupOnce = undefined; // let a later call retry, e.g. after `npm ci`
-    throw err;
-  }
-  return { pulumiPath, pulumiRoot: toolsDir, env: pulumiEnv() };
+    try {
+        await setupOnce;
+    } catch (err) {
+        setupOnce = undefined; // let a later call retry, e.g. after `npm ci`
+        throw err;
+    }
+    return { pulumiPath, pulumiRoot: toolsDir, env: pulumiEnv() };
 }

@@ -20,7 +20,10 @@ describe("examples/with-pool (mocks)", function () {
                 newResource(args) {
                     registered.push({ type: args.type, name: args.name, inputs: args.inputs });
                     const id = args.type === "aws:cognito/userPool:UserPool" ? "eu-west-1_MockPool1" : `${args.name}-id`;
-                    const state = { ...args.inputs, ...(args.type.includes("CognitoUser") ? { sub: `${args.name}-sub`, status: "CONFIRMED" } : {}) };
+                    const state = {
+                        ...args.inputs,
+                        ...(args.type.includes("CognitoUser") ? { sub: `${args.name}-sub`, status: "CONFIRMED" } : {}),
+                    };
                     if (args.type.includes("CognitoUser") && args.inputs.generatePassword) state.password = "Generated-Mock-1!";
                     return { id, state };
                 },

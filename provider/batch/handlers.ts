@@ -26,7 +26,6 @@ export function batchResourceId(settings: BatchSettings): string {
     return `${settings.userPoolId}/${settings.batchName ?? "batch"}-${randomBytes(4).toString("hex")}`;
 }
 
-
 /** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
     const { inputs, failures } = checkBatch(news);

@@ -15,7 +15,11 @@ export interface CognitoUserRecord {
 }
 
 /** `AdminGetUser`: by Username, or by an alias (email, phone, preferred_username) where the pool has aliases. */
-export async function adminGetUser(client: CognitoIdentityProviderClient, userPoolId: string, username: string): Promise<CognitoUserRecord> {
+export async function adminGetUser(
+    client: CognitoIdentityProviderClient,
+    userPoolId: string,
+    username: string,
+): Promise<CognitoUserRecord> {
     const r = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     return {
         username: r.Username ?? username,

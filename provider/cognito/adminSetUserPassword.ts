@@ -8,5 +8,7 @@ export async function adminSetUserPassword(
     password: string,
     permanent: boolean,
 ): Promise<void> {
-    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: permanent }));
+    await client.send(
+        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: permanent }),
+    );
 }

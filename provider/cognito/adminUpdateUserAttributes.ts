@@ -8,5 +8,7 @@ export async function adminUpdateUserAttributes(
     username: string,
     attributes: Record<string, string>,
 ): Promise<void> {
-    await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: username, UserAttributes: toAttributeList(attributes) }));
+    await client.send(
+        new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: username, UserAttributes: toAttributeList(attributes) }),
+    );
 }

@@ -55,7 +55,8 @@ export function attributeNameProblem(name: string): string | undefined {
         if (bare.length === 0) return `"${name}" has no name after "custom:"`;
         if (bare.length > MAX_CUSTOM_ATTRIBUTE_NAME)
             return `custom attribute "${bare}" is ${bare.length} characters long; Cognito allows at most ${MAX_CUSTOM_ATTRIBUTE_NAME}`;
-        if (!attributeNamePattern.test(bare)) return `"${name}" contains white space or characters Cognito does not allow in attribute names`;
+        if (!attributeNamePattern.test(bare))
+            return `"${name}" contains white space or characters Cognito does not allow in attribute names`;
     }
     return undefined;
 }

@@ -52,7 +52,8 @@ function passwordChanged(olds: Partial<UserOutputs>, news: UserInputs): string[]
         if (key === "password" && news.password === undefined && news.generatePassword && olds.generatePassword) continue;
         changed.push(key);
     }
-    if ((olds.generatePassword ?? false) !== news.generatePassword && !(adopted && !olds.generatePassword)) changed.push("generatePassword");
+    if ((olds.generatePassword ?? false) !== news.generatePassword && !(adopted && !olds.generatePassword))
+        changed.push("generatePassword");
     return changed;
 }
 
@@ -70,7 +71,8 @@ export function diffUser(olds: Partial<UserOutputs>, news: UserInputs): UserDiff
 
     const changed: string[] = [...replaces];
     if (!replaces.includes("username") && olds.username !== news.username) changed.push("username");
-    if (hasUnknown(news.attributes) || !attributeChangesEmpty(planAttributeChanges(olds.attributes ?? {}, news.attributes))) changed.push("attributes");
+    if (hasUnknown(news.attributes) || !attributeChangesEmpty(planAttributeChanges(olds.attributes ?? {}, news.attributes)))
+        changed.push("attributes");
     changed.push(...passwordChanged(olds, news));
     if (hasUnknown(news.enabled) || (olds.enabled ?? true) !== news.enabled) changed.push("enabled");
     if (hasUnknown(news.groups) || !sameList(olds.groups, news.groups)) changed.push("groups");
@@ -86,10 +88,7 @@ export function diffUser(olds: Partial<UserOutputs>, news: UserInputs): UserDiff
 
 /** How the update sets a password, if it does. */
 export type PasswordAction =
-    | { kind: "permanent"; source: "declared" }
-    | { kind: "permanent"; source: "generated" }
-    | { kind: "temporary" }
-    | { kind: "keep" };
+    { kind: "permanent"; source: "declared" } | { kind: "permanent"; source: "generated" } | { kind: "temporary" } | { kind: "keep" };
 
 /** The Cognito calls an in-place update needs, in the order it makes them. */
 export interface UserUpdatePlan {

@@ -47,28 +47,39 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     if (userPoolId === undefined || userPoolId === null || userPoolId === "") {
         fail("userPoolId", "userPoolId is required: pass the pool's id, e.g. `userPoolId: pool.id`.");
     } else if (known(userPoolId) && (typeof userPoolId !== "string" || !poolIdPattern.test(userPoolId) || userPoolId.length > 55)) {
-        fail("userPoolId", `userPoolId ${JSON.stringify(userPoolId)} is not a Cognito pool id: expected "<region>_<id>", e.g. "eu-west-1_AbCdEf123".`);
+        fail(
+            "userPoolId",
+            `userPoolId ${JSON.stringify(userPoolId)} is not a Cognito pool id: expected "<region>_<id>", e.g. "eu-west-1_AbCdEf123".`,
+        );
     }
 
     const username = raw.username;
     if (username === undefined || username === null || username === "") {
-        fail("username", "username is required: 1 to 128 characters, e.g. `username: \"admin@example.com\"`.");
+        fail("username", 'username is required: 1 to 128 characters, e.g. `username: "admin@example.com"`.');
     } else if (known(username)) {
         if (typeof username !== "string") fail("username", "username must be a string.");
-        else if ([...username].length > 128) fail("username", `username is ${[...username].length} characters long; Cognito allows 1 to 128.`);
-        else if (!namePattern.test(username)) fail("username", "username contains white space or control characters, which Cognito does not allow.");
+        else if ([...username].length > 128)
+            fail("username", `username is ${[...username].length} characters long; Cognito allows 1 to 128.`);
+        else if (!namePattern.test(username))
+            fail("username", "username contains white space or control characters, which Cognito does not allow.");
     }
 
     const attributes = raw.attributes;
     if (known(attributes)) {
         if (!isStringRecord(attributes)) {
-            fail("attributes", 'attributes must map names to string values, e.g. `{ email: "a@example.com", email_verified: "true" }` (write booleans and numbers as strings).');
+            fail(
+                "attributes",
+                'attributes must map names to string values, e.g. `{ email: "a@example.com", email_verified: "true" }` (write booleans and numbers as strings).',
+            );
         } else {
             for (const [name, value] of Object.entries(attributes)) {
                 const problem = attributeNameProblem(name);
                 if (problem) fail(`attributes.${name}`, problem + ".");
                 if (!isUnknown(value) && value.length > MAX_ATTRIBUTE_VALUE)
-                    fail(`attributes.${name}`, `the value is ${value.length} characters long; Cognito allows at most ${MAX_ATTRIBUTE_VALUE}.`);
+                    fail(
+                        `attributes.${name}`,
+                        `the value is ${value.length} characters long; Cognito allows at most ${MAX_ATTRIBUTE_VALUE}.`,
+                    );
             }
         }
     }
@@ -99,7 +110,10 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
             raw.groups.forEach((group, i) => {
                 if (isUnknown(group)) return;
                 if (typeof group !== "string" || group.length === 0 || [...group].length > 128 || !namePattern.test(group))
-                    fail(`groups[${i}]`, `group ${JSON.stringify(group)} is not a Cognito group name (1 to 128 characters, no white space).`);
+                    fail(
+                        `groups[${i}]`,
+                        `group ${JSON.stringify(group)} is not a Cognito group name (1 to 128 characters, no white space).`,
+                    );
             });
             groups = [...new Set(raw.groups as string[])].sort();
         }
@@ -109,9 +123,15 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     if (known(importId)) {
         const slash = typeof importId === "string" ? importId.indexOf("/") : -1;
         if (typeof importId !== "string" || slash <= 0 || slash === importId.length - 1) {
-            fail("importId", `the import id ${JSON.stringify(importId)} is not "<userPoolId>/<username>", e.g. "eu-west-1_AbCdEf123/admin@example.com".`);
+            fail(
+                "importId",
+                `the import id ${JSON.stringify(importId)} is not "<userPoolId>/<username>", e.g. "eu-west-1_AbCdEf123/admin@example.com".`,
+            );
         } else if (known(userPoolId) && importId.slice(0, slash) !== userPoolId) {
-            fail("importId", `the import id names pool ${importId.slice(0, slash)} but userPoolId is ${JSON.stringify(userPoolId)}: name the declared pool in the id, or remove the \`import\` option once the user is adopted.`);
+            fail(
+                "importId",
+                `the import id names pool ${importId.slice(0, slash)} but userPoolId is ${JSON.stringify(userPoolId)}: name the declared pool in the id, or remove the \`import\` option once the user is adopted.`,
+            );
         }
     }
 
@@ -127,9 +147,12 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     // While the pool id or endpoint that would give the Region is unknown (preview), so is the Region.
     if (absent(region) && (isUnknown(userPoolId) || isUnknown(raw.endpoint))) region = UNKNOWN;
     if (region === undefined || region === null || region === "") {
-        fail("region", "no AWS Region: set `pulumi config set aws:region <region>`, the AWS_REGION environment variable, or the region input.");
+        fail(
+            "region",
+            "no AWS Region: set `pulumi config set aws:region <region>`, the AWS_REGION environment variable, or the region input.",
+        );
     } else if (known(region) && typeof region !== "string") {
-        fail("region", "region must be a string, e.g. \"eu-west-1\".");
+        fail("region", 'region must be a string, e.g. "eu-west-1".');
     }
 
     const endpoint = raw.endpoint;

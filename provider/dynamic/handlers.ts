@@ -37,7 +37,6 @@ export function connectionOf(inputs: Partial<UserInputs>): Connection {
     return { region: inputs.region!, endpoint: inputs.endpoint, profile: inputs.profile, maxAttempts: inputs.maxAttempts };
 }
 
-
 /** `check`: validates every input before any Cognito call. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
     const { inputs, failures } = validateUserInputs(news);

@@ -25,12 +25,17 @@ export interface CreateUserOptions {
 }
 
 /** Creates the user and everything declared for it; returns its outputs. Leaves nothing behind on failure. */
-export async function createUser(client: CognitoIdentityProviderClient, inputs: UserInputs, options: CreateUserOptions = {}): Promise<UserOutputs> {
+export async function createUser(
+    client: CognitoIdentityProviderClient,
+    inputs: UserInputs,
+    options: CreateUserOptions = {},
+): Promise<UserOutputs> {
     const ref: UserRef = { userPoolId: inputs.userPoolId, username: inputs.username, secrets: [inputs.password, inputs.temporaryPassword] };
 
     let permanentPassword = inputs.password;
     if (inputs.generatePassword) {
-        const policy = options.passwordPolicy ?? (await step("DescribeUserPool", ref, () => describePasswordPolicy(client, inputs.userPoolId)));
+        const policy =
+            options.passwordPolicy ?? (await step("DescribeUserPool", ref, () => describePasswordPolicy(client, inputs.userPoolId)));
         permanentPassword = generatePassword(policy);
         ref.secrets!.push(permanentPassword);
     }
@@ -38,15 +43,15 @@ export async function createUser(client: CognitoIdentityProviderClient, inputs: 
     let created;
     try {
         created = await step("AdminCreateUser", ref, () =>
-        adminCreateUser(client, {
-            userPoolId: inputs.userPoolId,
-            username: inputs.username,
-            attributes: inputs.attributes,
-            temporaryPassword: inputs.temporaryPassword,
-            clientMetadata: inputs.clientMetadata,
-            validationData: inputs.validationData,
-            forceAliasCreation: inputs.forceAliasCreation,
-        }),
+            adminCreateUser(client, {
+                userPoolId: inputs.userPoolId,
+                username: inputs.username,
+                attributes: inputs.attributes,
+                temporaryPassword: inputs.temporaryPassword,
+                clientMetadata: inputs.clientMetadata,
+                validationData: inputs.validationData,
+                forceAliasCreation: inputs.forceAliasCreation,
+            }),
         );
     } catch (error) {
         if (inputs.adoptExisting && (error as CognitoUserError).code === "USER_EXISTS") return adoptUser(client, inputs, permanentPassword);
@@ -59,7 +64,10 @@ export async function createUser(client: CognitoIdentityProviderClient, inputs: 
 
     const followUps: Array<[string, () => Promise<void>]> = [];
     if (permanentPassword !== undefined) {
-        followUps.push(["AdminSetUserPassword", () => adminSetUserPassword(client, inputs.userPoolId, canonical, permanentPassword!, true)]);
+        followUps.push([
+            "AdminSetUserPassword",
+            () => adminSetUserPassword(client, inputs.userPoolId, canonical, permanentPassword!, true),
+        ]);
     }
     for (const group of inputs.groups) {
         followUps.push([`AdminAddUserToGroup(${group})`, () => adminAddUserToGroup(client, inputs.userPoolId, canonical, group)]);
@@ -97,11 +105,26 @@ export async function createUser(client: CognitoIdentityProviderClient, inputs: 
  * Brings an existing user with the same username to the declared state, as if it had been created now:
  * the recovery path after an interrupted `pulumi up` left users the state does not know.
  */
-async function adoptUser(client: CognitoIdentityProviderClient, inputs: UserInputs, permanentPassword: string | undefined): Promise<UserOutputs> {
+async function adoptUser(
+    client: CognitoIdentityProviderClient,
+    inputs: UserInputs,
+    permanentPassword: string | undefined,
+): Promise<UserOutputs> {
     // Read it as an adopted user whose password is managed, so the declared password is set as well.
     const existing = await readUser(client, inputs, inputs.username);
-    if (!existing) throw new CognitoUserError("NOT_FOUND", `user "${inputs.username}" was reported to exist in pool ${inputs.userPoolId} but cannot be read.`);
-    const olds = { ...existing, attributes: {}, passwordManaged: true, password: undefined, temporaryPassword: undefined, generatePassword: false };
+    if (!existing)
+        throw new CognitoUserError(
+            "NOT_FOUND",
+            `user "${inputs.username}" was reported to exist in pool ${inputs.userPoolId} but cannot be read.`,
+        );
+    const olds = {
+        ...existing,
+        attributes: {},
+        passwordManaged: true,
+        password: undefined,
+        temporaryPassword: undefined,
+        generatePassword: false,
+    };
     // A generated password is made once here; update must set it, not generate another.
     const declared = inputs.generatePassword ? { ...inputs, generatePassword: false, password: permanentPassword } : inputs;
     const outputs = await updateUser(client, olds, declared);
@@ -131,8 +154,12 @@ async function rollBack(
         );
     }
     const code = (cause as CognitoUserError).code ?? "COGNITO_ERROR";
-    throw new CognitoUserError(code, `creating user "${inputs.username}" failed at ${operation}; the user was deleted again, nothing is left behind. ${reason}`, {
-        operation,
-        cognitoName: (cause as CognitoUserError).cognitoName,
-    });
+    throw new CognitoUserError(
+        code,
+        `creating user "${inputs.username}" failed at ${operation}; the user was deleted again, nothing is left behind. ${reason}`,
+        {
+            operation,
+            cognitoName: (cause as CognitoUserError).cognitoName,
+        },
+    );
 }

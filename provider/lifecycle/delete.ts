@@ -7,7 +7,12 @@ import { adminDeleteUser } from "../cognito/adminDeleteUser";
 import { step } from "./step";
 
 /** Deletes the user by its canonical Username; succeeds when it is already gone. */
-export async function deleteUser(client: CognitoIdentityProviderClient, userPoolId: string, cognitoUsername: string, displayName = cognitoUsername): Promise<void> {
+export async function deleteUser(
+    client: CognitoIdentityProviderClient,
+    userPoolId: string,
+    cognitoUsername: string,
+    displayName = cognitoUsername,
+): Promise<void> {
     try {
         await step("AdminDeleteUser", { userPoolId, username: displayName }, () => adminDeleteUser(client, userPoolId, cognitoUsername));
     } catch (error) {

@@ -16,7 +16,11 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * Finds a user by its Username, an alias (email, phone, preferred_username) or its sub. Returns
  * undefined when the user (or the pool) does not exist.
  */
-export async function findUser(client: CognitoIdentityProviderClient, userPoolId: string, name: string): Promise<CognitoUserRecord | undefined> {
+export async function findUser(
+    client: CognitoIdentityProviderClient,
+    userPoolId: string,
+    name: string,
+): Promise<CognitoUserRecord | undefined> {
     const ref = { userPoolId, username: name };
     try {
         return await step("AdminGetUser", ref, () => adminGetUser(client, userPoolId, name));

@@ -15,22 +15,22 @@ export type { PulumiResult, RunPulumiOptions } from "../../scripts/runPulumi";
 
 /** Options for {@link createTempProject}. */
 export interface TempProjectOptions {
-  /** Project name prefix; a random suffix keeps concurrent runs from sharing stacks in one backend. */
-  name: string;
-  /** Files to write, relative to the project directory (e.g. `{"index.ts": "..."}`). */
-  files?: Record<string, string>;
-  /** Extra `runtime.options` for Pulumi.yaml (e.g. `{ typescript: false }`). */
-  runtimeOptions?: Record<string, string | boolean>;
+    /** Project name prefix; a random suffix keeps concurrent runs from sharing stacks in one backend. */
+    name: string;
+    /** Files to write, relative to the project directory (e.g. `{"index.ts": "..."}`). */
+    files?: Record<string, string>;
+    /** Extra `runtime.options` for Pulumi.yaml (e.g. `{ typescript: false }`). */
+    runtimeOptions?: Record<string, string | boolean>;
 }
 
 /** A throwaway Pulumi project on disk. */
 export interface TempProject {
-  /** Absolute project directory (contains Pulumi.yaml). */
-  dir: string;
-  /** The unique project name written to Pulumi.yaml. */
-  name: string;
-  /** Deletes the directory (not the stacks: destroy and `stack rm` them first). */
-  remove(): void;
+    /** Absolute project directory (contains Pulumi.yaml). */
+    dir: string;
+    /** The unique project name written to Pulumi.yaml. */
+    name: string;
+    /** Deletes the directory (not the stacks: destroy and `stack rm` them first). */
+    remove(): void;
 }
 
 /**
@@ -40,23 +40,22 @@ export interface TempProject {
  * unless `files` provides one.
  */
 export function createTempProject(opts: TempProjectOptions): TempProject {
-  const name = `${opts.name}-${crypto.randomBytes(4).toString("hex")}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
-  const files = { ...opts.files };
-  if (!("Pulumi.yaml" in files)) {
-    const options = Object.entries(opts.runtimeOptions ?? {})
-      .map(([k, v]) => `\n    ${k}: ${JSON.stringify(v)}`)
-      .join("");
-    files["Pulumi.yaml"] =
-      `name: ${name}\n` + (options ? `runtime:\n  name: nodejs\n  options:${options}\n` : "runtime: nodejs\n");
-  }
-  // cmd/run treats the nearest package.json as the project root and warns when there is none.
-  files["package.json"] ??= JSON.stringify({ name, private: true, main: "index" }, null, 2) + "\n";
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return { dir, name, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+    const name = `${opts.name}-${crypto.randomBytes(4).toString("hex")}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const files = { ...opts.files };
+    if (!("Pulumi.yaml" in files)) {
+        const options = Object.entries(opts.runtimeOptions ?? {})
+            .map(([k, v]) => `\n    ${k}: ${JSON.stringify(v)}`)
+            .join("");
+        files["Pulumi.yaml"] = `name: ${name}\n` + (options ? `runtime:\n  name: nodejs\n  options:${options}\n` : "runtime: nodejs\n");
+    }
+    // cmd/run treats the nearest package.json as the project root and warns when there is none.
+    files["package.json"] ??= JSON.stringify({ name, private: true, main: "index" }, null, 2) + "\n";
+    for (const [rel, content] of Object.entries(files)) {
+        const file = path.join(dir, rel);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, content);
+    }
+    return { dir, name, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -14,7 +14,8 @@ import {
 describe("attributes", () => {
     describe("normalizeAttributeName", () => {
         it("keeps standard and Cognito-owned names", () => {
-            for (const name of ["email", "email_verified", "phone_number", "preferred_username", "sub"]) assert.equal(normalizeAttributeName(name), name);
+            for (const name of ["email", "email_verified", "phone_number", "preferred_username", "sub"])
+                assert.equal(normalizeAttributeName(name), name);
         });
 
         it("prefixes any other name with custom: exactly once", () => {

@@ -123,11 +123,16 @@ describe("diffUser", () => {
             });
             // Adding or dropping an endpoint moves the user as well.
             assert.deepEqual(diffAfter({}, { endpoint: "http://127.0.0.1:9229" }).replaces, ["endpoint"]);
-            assert.deepEqual(diffAfter({ endpoint: "http://127.0.0.1:9229", region: "eu-west-1" }, { endpoint: undefined }).replaces, ["endpoint"]);
+            assert.deepEqual(diffAfter({ endpoint: "http://127.0.0.1:9229", region: "eu-west-1" }, { endpoint: undefined }).replaces, [
+                "endpoint",
+            ]);
         });
 
         it("does not delete first when the username changes as well", () => {
-            const d = diffAfter({ userPoolId: LOCAL_POOL, endpoint: "http://127.0.0.1:9229" }, { endpoint: "http://127.0.0.1:9230", username: "bob" });
+            const d = diffAfter(
+                { userPoolId: LOCAL_POOL, endpoint: "http://127.0.0.1:9229" },
+                { endpoint: "http://127.0.0.1:9230", username: "bob" },
+            );
             assert.deepEqual(d.replaces, ["username", "endpoint"]);
             assert.equal(d.deleteBeforeReplace, false);
         });
@@ -213,21 +218,29 @@ describe("diffUser", () => {
         });
 
         it("updates in place when the temporary password changes", () => {
-            assert.deepEqual(diffAfter({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: `${TEST_PASSWORD}2` }).changed, ["temporaryPassword"]);
+            assert.deepEqual(diffAfter({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: `${TEST_PASSWORD}2` }).changed, [
+                "temporaryPassword",
+            ]);
         });
 
         it("reports the switch between kinds", () => {
-            assert.deepEqual(diffAfter({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: undefined, password: TEST_PASSWORD }).changed, [
-                "password",
-                "temporaryPassword",
-            ]);
+            assert.deepEqual(
+                diffAfter({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: undefined, password: TEST_PASSWORD }).changed,
+                ["password", "temporaryPassword"],
+            );
             assert.deepEqual(diffAfter({}, { generatePassword: true }).changed, ["generatePassword"]);
             assert.deepEqual(
-                diffAfter({ generatePassword: true }, { generatePassword: false, password: TEST_PASSWORD }, { generatedPassword: "Generated-Passw0rd!" })
-                    .changed,
+                diffAfter(
+                    { generatePassword: true },
+                    { generatePassword: false, password: TEST_PASSWORD },
+                    { generatedPassword: "Generated-Passw0rd!" },
+                ).changed,
                 ["password", "generatePassword"],
             );
-            assert.deepEqual(diffAfter({ password: TEST_PASSWORD }, { password: undefined, generatePassword: true }).changed, ["password", "generatePassword"]);
+            assert.deepEqual(diffAfter({ password: TEST_PASSWORD }, { password: undefined, generatePassword: true }).changed, [
+                "password",
+                "generatePassword",
+            ]);
         });
 
         it("reports dropping generatePassword", () => {
@@ -388,7 +401,10 @@ describe("planUserUpdate", () => {
     });
 
     it("sets the declared permanent password when it changes", () => {
-        assert.deepEqual(plan({ password: TEST_PASSWORD }, { password: `${TEST_PASSWORD}2` }).password, { kind: "permanent", source: "declared" });
+        assert.deepEqual(plan({ password: TEST_PASSWORD }, { password: `${TEST_PASSWORD}2` }).password, {
+            kind: "permanent",
+            source: "declared",
+        });
         assert.deepEqual(plan({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: undefined, password: TEST_PASSWORD }).password, {
             kind: "permanent",
             source: "declared",
@@ -396,8 +412,12 @@ describe("planUserUpdate", () => {
     });
 
     it("sets a temporary password when it changes", () => {
-        assert.deepEqual(plan({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: `${TEST_PASSWORD}2` }).password, { kind: "temporary" });
-        assert.deepEqual(plan({ password: TEST_PASSWORD }, { password: undefined, temporaryPassword: TEST_PASSWORD }).password, { kind: "temporary" });
+        assert.deepEqual(plan({ temporaryPassword: TEST_PASSWORD }, { temporaryPassword: `${TEST_PASSWORD}2` }).password, {
+            kind: "temporary",
+        });
+        assert.deepEqual(plan({ password: TEST_PASSWORD }, { password: undefined, temporaryPassword: TEST_PASSWORD }).password, {
+            kind: "temporary",
+        });
     });
 
     it("generates a password only when generation is switched on", () => {

@@ -56,7 +56,10 @@ describe("errors", () => {
 
         it("names the operation, the user, the pool, Cognito's message and exception", () => {
             const error = translateCognitoError(
-                sdkError("InvalidParameterException", "Attributes did not conform to the schema: custom:tier: Attribute does not exist in the schema."),
+                sdkError(
+                    "InvalidParameterException",
+                    "Attributes did not conform to the schema: custom:tier: Attribute does not exist in the schema.",
+                ),
                 context,
             );
             const { message } = error.toJSON();

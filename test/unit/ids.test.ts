@@ -15,7 +15,10 @@ describe("resource ids", () => {
             userPoolId: "local_AbCd1234",
             username: "team/alice",
         });
-        assert.deepEqual(parseUserResourceId("eu-west-1_AbCdEf123/alice@example.com"), { userPoolId: "eu-west-1_AbCdEf123", username: "alice@example.com" });
+        assert.deepEqual(parseUserResourceId("eu-west-1_AbCdEf123/alice@example.com"), {
+            userPoolId: "eu-west-1_AbCdEf123",
+            username: "alice@example.com",
+        });
     });
 
     it("round-trips", () => {

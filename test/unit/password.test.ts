@@ -54,7 +54,11 @@ describe("passwords", () => {
                 const password = generatePassword(policy);
                 // Messages name the policy, never the password.
                 assert.deepEqual(passwordPolicyViolations(password, policy), [], `policy ${JSON.stringify(policy)}`);
-                assert.equal(password.length, Math.max(policy.minimumLength, GENERATED_PASSWORD_LENGTH), `length for policy ${JSON.stringify(policy)}`);
+                assert.equal(
+                    password.length,
+                    Math.max(policy.minimumLength, GENERATED_PASSWORD_LENGTH),
+                    `length for policy ${JSON.stringify(policy)}`,
+                );
                 assert.ok(!shellUnsafe.test(password), `a generated password must paste into a shell (policy ${JSON.stringify(policy)})`);
             }
         });
@@ -105,7 +109,12 @@ describe("passwords", () => {
     describe("passwordPolicyViolations", () => {
         it("names each broken rule", () => {
             const policy = { ...DEFAULT_PASSWORD_POLICY, minimumLength: 12 };
-            assert.deepEqual(passwordPolicyViolations("abc", policy), ["shorter than 12 characters", "no upper-case letter", "no digit", "no symbol"]);
+            assert.deepEqual(passwordPolicyViolations("abc", policy), [
+                "shorter than 12 characters",
+                "no upper-case letter",
+                "no digit",
+                "no symbol",
+            ]);
             assert.deepEqual(passwordPolicyViolations("ABCDEFGHIJKL", policy), ["no lower-case letter", "no digit", "no symbol"]);
             assert.deepEqual(passwordPolicyViolations(" Abcdefgh1!xy", policy), ["leading or trailing white space"]);
             assert.deepEqual(passwordPolicyViolations("Abcdefgh1!xy ", policy), ["leading or trailing white space"]);

@@ -29,7 +29,15 @@ describe("validateUserInputs", () => {
             });
         }
 
-        for (const malformed of ["eu-west-1-AbCdEf123", "eu-west-1_", "_AbCdEf123", "eu-west-1_AbC/def", "eu west 1_Ab", 42, `eu-west-1_${"a".repeat(50)}`]) {
+        for (const malformed of [
+            "eu-west-1-AbCdEf123",
+            "eu-west-1_",
+            "_AbCdEf123",
+            "eu-west-1_AbC/def",
+            "eu west 1_Ab",
+            42,
+            `eu-west-1_${"a".repeat(50)}`,
+        ]) {
             it(`rejects ${JSON.stringify(malformed)} with the expected shape`, () => {
                 const failure = failureOf(failuresFor({ userPoolId: malformed, region: "eu-west-1" }), "userPoolId");
                 assert.match(failure.reason, /not a Cognito pool id/);
@@ -116,7 +124,8 @@ describe("validateUserInputs", () => {
                 for (const value of ["", "x".repeat(257), 12345678]) {
                     const failure = failureOf(failuresFor({ [key]: value }), key);
                     assert.match(failure.reason, /non-empty string of at most 256 characters/);
-                    if (typeof value === "string" && value.length > 0) assert.ok(!failure.reason.includes(value), "the reason must not carry the password");
+                    if (typeof value === "string" && value.length > 0)
+                        assert.ok(!failure.reason.includes(value), "the reason must not carry the password");
                 }
             }
         });
@@ -385,7 +394,11 @@ describe("validateUserInputs", () => {
         });
 
         it("sorts and de-duplicates groups", () => {
-            assert.deepEqual(checkedInputs({ groups: ["viewers", "admins", "viewers", "editors"] }).groups, ["admins", "editors", "viewers"]);
+            assert.deepEqual(checkedInputs({ groups: ["viewers", "admins", "viewers", "editors"] }).groups, [
+                "admins",
+                "editors",
+                "viewers",
+            ]);
         });
 
         it("fills defaults: enabled true, no groups, no attributes, generatePassword and forceAliasCreation false", () => {
