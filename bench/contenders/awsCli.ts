@@ -22,6 +22,7 @@ import {
     recordRun,
     runSampled,
 } from "../harness";
+import { findOnPath } from "../../provider/testing/pulumiRunner";
 import { processCpuSeconds } from "../processSampler";
 
 /** How to install the AWS CLI where it is missing (Debian / Ubuntu). */
@@ -37,23 +38,9 @@ export interface AwsCli {
     foundVia: string;
 }
 
-function onPath(name: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        if (!dir) continue;
-        const candidate = path.join(dir, name);
-        try {
-            fs.accessSync(candidate, fs.constants.X_OK);
-            return candidate;
-        } catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-
 /** Finds `aws`: on PATH (a pyenv shim resolved with `pyenv which`), else Debian's /usr/bin/aws; undefined when absent. */
 export function findAwsCli(): AwsCli | undefined {
-    let found = onPath("aws");
+    let found = findOnPath("aws");
     let foundVia = "PATH";
     if (found && found.includes("/.pyenv/shims/")) {
         try {

@@ -22,7 +22,8 @@ export interface FixturePulumiOptions {
 const PACKAGE_NAME = "pulumi-cognito-user";
 
 /** Finds an executable on a PATH string; undefined when absent. */
-function onPath(name: string, pathValue: string | undefined): string | undefined {
+/** The executable `name` in the first folder of `pathValue` (a PATH string) that has it. */
+export function findOnPath(name: string, pathValue: string | undefined = process.env.PATH): string | undefined {
     for (const dir of (pathValue ?? "").split(path.delimiter)) {
         if (!dir) continue;
         const candidate = path.join(dir, name);
@@ -44,7 +45,7 @@ export function resolvePulumiExecutable(options: FixturePulumiOptions = {}): str
         if (!fs.existsSync(absolute)) throw new Error(`the Pulumi CLI ${absolute} does not exist (option pulumi.command)`);
         return absolute;
     }
-    const found = onPath(command, options.env?.PATH) ?? onPath(command, process.env.PATH);
+    const found = findOnPath(command, options.env?.PATH) ?? findOnPath(command, process.env.PATH);
     if (!found) {
         throw new Error(`"${command}" is not on PATH: install the Pulumi CLI or pass its path as the fixture option pulumi.command`);
     }

@@ -7,11 +7,11 @@ import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, DeleteUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/dynamic/handlers";
-import { CognitoUserError } from "../../provider/core/errors";
 import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/core/password";
 import { UserInputs, UserOutputs } from "../../provider/core/types";
 import { freePort } from "../../provider/local/cognitoLocal";
 import {
+    expectError,
     createTestPool,
     getStoredUser,
     listPoolUsers,
@@ -31,17 +31,6 @@ function newPassword(): string {
 /** Asserts that no secret occurs in the text, without echoing either. */
 function assertNoSecret(text: string, secrets: Array<string | undefined>): void {
     for (const secret of secrets) if (secret) assert.ok(!text.includes(secret), "a password appears in the text");
-}
-
-/** Runs `run`, expecting a CognitoUserError; returns it. */
-async function expectError(run: () => Promise<unknown>): Promise<CognitoUserError> {
-    try {
-        await run();
-    } catch (error) {
-        assert.ok(error instanceof CognitoUserError, `expected a CognitoUserError, got ${(error as Error).name}`);
-        return error;
-    }
-    assert.fail("expected an error");
 }
 
 describe("CognitoUser provider against cognito-local (integration)", function () {

@@ -20,10 +20,10 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { mockClient } from "aws-sdk-client-mock";
 import * as handlers from "../../provider/dynamic/handlers";
 import { createCognitoClient } from "../../provider/cognito/client";
-import { CognitoUserError } from "../../provider/core/errors";
 import { UserInputs } from "../../provider/core/types";
 import { createUser } from "../../provider/lifecycle/create";
 import {
+    expectError,
     createTestPool,
     getStoredUser,
     listPoolUsers,
@@ -37,17 +37,6 @@ import {
 /** A fresh password meeting the test pools' policy; never printed. */
 function newPassword(): string {
     return `Pw1!${randomBytes(12).toString("base64url")}aZ9`;
-}
-
-/** Runs `run`, expecting a CognitoUserError; returns it. */
-async function expectError(run: () => Promise<unknown>): Promise<CognitoUserError> {
-    try {
-        await run();
-    } catch (error) {
-        assert.ok(error instanceof CognitoUserError, `expected a CognitoUserError, got ${(error as Error).name}`);
-        return error;
-    }
-    assert.fail("expected an error");
 }
 
 /** Asserts that no secret occurs in the text, without echoing either. */

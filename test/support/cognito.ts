@@ -15,6 +15,8 @@ import {
     PasswordPolicyType,
     UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
+import * as assert from "assert";
+import { CognitoUserError } from "../../provider/core/errors";
 import { CognitoLocal, startCognitoLocal, useDummyCredentials } from "../../provider/local/cognitoLocal";
 
 /** The Region tests declare; cognito-local ignores it, the SDK needs one. */
@@ -162,4 +164,15 @@ export async function signIn(client: CognitoIdentityProviderClient, pool: TestPo
     );
     if (r.AuthenticationResult?.AccessToken) return "SIGNED_IN";
     return r.ChallengeName ?? "NO_TOKENS";
+}
+
+/** Runs `run`, expecting a CognitoUserError; returns it. */
+export async function expectError(run: () => Promise<unknown>): Promise<CognitoUserError> {
+    try {
+        await run();
+    } catch (error) {
+        assert.ok(error instanceof CognitoUserError, `expected a CognitoUserError, got ${(error as Error).name}`);
+        return error;
+    }
+    assert.fail("expected an error");
 }
