@@ -15,7 +15,7 @@ import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
 import { describePasswordPolicy } from "../cognito/describePasswordPolicy";
 import { toUserOutputs } from "./outputs";
 import { readUser } from "./read";
-import { updateUser } from "./update";
+import { convergeExistingUser } from "./import";
 import { step, UserRef } from "./step";
 
 /** Options for `createUser`. */
@@ -117,17 +117,14 @@ async function adoptUser(
             "NOT_FOUND",
             `user "${inputs.username}" was reported to exist in pool ${inputs.userPoolId} but cannot be read.`,
         );
-    const olds = {
-        ...existing,
-        attributes: {},
+    // A generated password is made once here; update must set it, not generate another.
+    const declared = inputs.generatePassword ? { ...inputs, generatePassword: false, password: permanentPassword } : inputs;
+    const outputs = await convergeExistingUser(client, existing, declared, {
         passwordManaged: true,
         password: undefined,
         temporaryPassword: undefined,
         generatePassword: false,
-    };
-    // A generated password is made once here; update must set it, not generate another.
-    const declared = inputs.generatePassword ? { ...inputs, generatePassword: false, password: permanentPassword } : inputs;
-    const outputs = await updateUser(client, olds, declared);
+    });
     return { ...outputs, generatePassword: inputs.generatePassword };
 }
 

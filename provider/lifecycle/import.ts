@@ -37,8 +37,21 @@ export async function importUser(client: CognitoIdentityProviderClient, inputs: 
                 "(Username, email, phone, preferred_username, sub): declare that user's username, or import the user you declared.",
         );
     }
-    // Only declared attributes are managed: the ones the program does not name stay as they are. (The
-    // engine shows this adoption as a create, so a deletion here would surprise: nothing announces it.)
+    return convergeExistingUser(client, existing, inputs);
+}
+
+/**
+ * Brings an existing user, as read, to the declared state. Only declared attributes are compared, so
+ * undeclared ones stay as they are and unchanged ones are not written again. (The engine shows an
+ * adoption as a create, so a deletion here would surprise: nothing announces it.) `recorded` overrides
+ * what counts as the user's recorded password settings.
+ */
+export async function convergeExistingUser(
+    client: CognitoIdentityProviderClient,
+    existing: UserOutputs,
+    inputs: UserInputs,
+    recorded: Partial<UserOutputs> = {},
+): Promise<UserOutputs> {
     const declared = Object.fromEntries(Object.entries(existing.attributes).filter(([attribute]) => attribute in inputs.attributes));
-    return updateUser(client, { ...existing, attributes: declared }, inputs);
+    return updateUser(client, { ...existing, ...recorded, attributes: declared }, inputs);
 }
