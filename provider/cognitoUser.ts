@@ -19,10 +19,11 @@ export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs {
      */
     username: pulumi.Input<string>;
     /**
-     * Create only: if a user with this username already exists, adopt it (bring it to the declared state,
-     * password included) instead of failing with USER_EXISTS. Default: the stack's
-     * `cognito-user:adoptExisting`, then the environment variable `COGNITO_USER_ADOPT_EXISTING=true`, then false.
-     * Meant for recovering from an interrupted `pulumi up`; to take over users made by hand, prefer `import`.
+     * Create only: if a user with this username already exists and this resource did not create it,
+     * adopt it (bring it to the declared state, password included) instead of failing with USER_EXISTS.
+     * Default: the stack's `cognito-user:adoptExisting`, then `COGNITO_USER_ADOPT_EXISTING=true`, then
+     * false. A user this resource created itself is recognised without it, even when Cognito's answer was
+     * lost. To take over one user made by hand, prefer the `import` resource option, which names it.
      */
     adoptExisting?: pulumi.Input<boolean>;
 }
@@ -93,7 +94,7 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             forceAliasCreation: args?.forceAliasCreation,
             adoptExisting: args?.adoptExisting ?? adoptExistingDefault(),
             importId,
-            ...withConnectionDefaults(args ?? {}),
+            ...withConnectionDefaults(args ?? {}, args?.userPoolId),
             cognitoUsername: undefined,
             sub: undefined,
             status: undefined,

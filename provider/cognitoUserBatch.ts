@@ -19,7 +19,7 @@ export interface BatchUserArgs extends UserFieldsArgs {
 
 /** The inputs of a `CognitoUserBatch`. */
 export interface CognitoUserBatchArgs extends ConnectionArgs {
-    /** The pool every user is in, e.g. `pool.id`. Changing it (or the Region or endpoint) replaces the whole batch. */
+    /** The pool every user is in, e.g. `pool.id`. Changing it replaces the whole batch: the new users are created before the old are deleted. */
     userPoolId: pulumi.Input<string>;
     /** The users, inline. With `usersFile` too, the file's users come first; usernames must be unique across both. */
     users?: pulumi.Input<pulumi.Input<BatchUserArgs>[]>;
@@ -47,12 +47,11 @@ export interface CognitoUserBatchArgs extends ConnectionArgs {
      */
     rates?: pulumi.Input<QuotaRates>;
     /**
-     * Create: when a declared username already exists in the pool, adopt that user (bring it to the
-     * declared state, password included) instead of failing. Default **true** for a batch (a single
-     * `CognitoUser` defaults to false): after an interrupted `pulumi up` (process killed mid-batch),
-     * Cognito holds users the state does not know, and the next `pulumi up` must take them over to
-     * converge. Set false to fail on users made outside this stack instead. Config
-     * `cognito-user:adoptExisting` overrides the default.
+     * Create: when a declared username already exists in the pool and this batch did not create it,
+     * adopt that user (bring it to the declared state: attributes, groups, enabled, and the declared
+     * password) instead of failing with USER_EXISTS. Default false, as for a `CognitoUser`; the stack's
+     * `cognito-user:adoptExisting` sets the default. A user this batch created itself is always
+     * recognised without it, even when Cognito's answer was lost or the run was interrupted.
      */
     adoptExisting?: pulumi.Input<boolean>;
 }
@@ -93,10 +92,10 @@ export class CognitoUserBatch extends pulumi.dynamic.Resource {
         const configuredAdopt = new pulumi.Config("cognito-user").getBoolean("adoptExisting");
         const props: Record<string, unknown> = {
             userPoolId: args?.userPoolId,
-            ...withConnectionDefaults(args ?? {}),
+            ...withConnectionDefaults(args ?? {}, args?.userPoolId),
             concurrency: args?.concurrency,
             rates: args?.rates,
-            adoptExisting: args?.adoptExisting ?? configuredAdopt ?? true,
+            adoptExisting: args?.adoptExisting ?? configuredAdopt ?? false,
             batchName: name,
             // The list without passwords stays readable in diffs; the passwords go in one secret map.
             declaredUsers: declared?.users,

@@ -9,13 +9,12 @@
 import Bottleneck from "bottleneck";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserError, errorShape, redact } from "../core/errors";
-import { PasswordPolicy } from "../core/password";
 import { UserInputs } from "../core/types";
 import { createCognitoClient } from "../cognito/client";
 import { createUser } from "../lifecycle/create";
 import { deleteUser } from "../lifecycle/delete";
 import { readUser } from "../lifecycle/read";
-import { updateUser } from "../lifecycle/update";
+import { PartialUpdateError, updateUser } from "../lifecycle/update";
 import { PlannedUpdate, userInputsOf, userOutputsOf } from "./plan";
 import { categoryOfCommand, QuotaCategory, resolveRates } from "./quotas";
 import { BatchState } from "./state";
@@ -190,25 +189,23 @@ function recordFailure(
     const shape = errorShape(error);
     let message = redact(shape.message, secrets);
     if (shape.code === "USER_EXISTS") {
-        // The single-user hint (import a CognitoUser) does not fit a batch member.
-        message = `${message.split(" To manage the existing user")[0]} Set \`adoptExisting: true\` on the batch to take it over.`;
+        // The single-user way out (the `import` option) does not fit a batch member: the batch's own switch does.
+        message = `${message.split(" To manage that user")[0]} To manage it with this batch, set \`adoptExisting: true\` on the batch, or remove it from the declaration.`;
     }
     run.failures.push({ username, action, operation: (error as CognitoUserError).operation, code: shape.code, message });
 }
 
-/** Creates the users (reading the pool's password policy only if given), recording each as it completes. */
-export async function createUsers(run: BatchRun, users: UserInputs[], passwordPolicy?: PasswordPolicy): Promise<void> {
+/** Creates the users, recording each as it completes. */
+export async function createUsers(run: BatchRun, users: UserInputs[]): Promise<void> {
     const progress = new Progress(run.label, "created", users.length);
     await runPool(users, run.settings.concurrency, async (inputs) => {
-        let attempt = inputs;
-        // A throttled create was rolled back (or never happened): it is simply tried again. A create whose
-        // rollback failed (throttled too) left the user behind: it is ours, so the retry adopts it.
-        const retryable = (error: unknown) => {
-            if ((error as CognitoUserError).code === "ROLLBACK_FAILED") attempt = { ...inputs, adoptExisting: true };
-            return isThrottled(error) || (error as CognitoUserError).code === "ROLLBACK_FAILED";
-        };
+        // A throttled create was rolled back (or never happened), and one whose rollback failed left a
+        // user behind: either way it is tried again, and the retry recognises a user an earlier try made
+        // (created after the first try began) as its own.
+        const firstTryAt = Date.now();
+        const retryable = (error: unknown) => isThrottled(error) || (error as CognitoUserError).code === "ROLLBACK_FAILED";
         try {
-            const outputs = await withThrottleRetry(run.retry, () => createUser(run.client, attempt, { passwordPolicy }), retryable);
+            const outputs = await withThrottleRetry(run.retry, () => createUser(run.client, inputs, { firstTryAt }), retryable);
             run.state.set(inputs.username, outputs);
             progress.tick(true);
         } catch (error) {
@@ -218,15 +215,16 @@ export async function createUsers(run: BatchRun, users: UserInputs[], passwordPo
     });
 }
 
-/** Updates the users in place; a failed user keeps its previous record, so the next run retries it. */
-export async function updateUsers(run: BatchRun, updates: PlannedUpdate[], passwordPolicy?: PasswordPolicy): Promise<void> {
+/** Updates the users in place; a failed user is recorded as far as its update got, so the next run finishes it. */
+export async function updateUsers(run: BatchRun, updates: PlannedUpdate[]): Promise<void> {
     const progress = new Progress(run.label, "updated", updates.length);
     await runPool(updates, run.settings.concurrency, async ({ olds, news }) => {
         try {
-            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.client, olds, news, { passwordPolicy }));
+            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.client, olds, news));
             run.state.set(news.username, outputs);
             progress.tick(true);
         } catch (error) {
+            if (error instanceof PartialUpdateError) run.state.set(news.username, error.applied);
             recordFailure(run, news.username, "update", error, [news.password, news.temporaryPassword, olds.password]);
             progress.tick(false);
         }
@@ -238,7 +236,8 @@ export async function deleteUsers(run: BatchRun, users: Array<{ username: string
     const progress = new Progress(run.label, "deleted", users.length);
     await runPool(users, run.settings.concurrency, async ({ username, record }) => {
         try {
-            await withThrottleRetry(run.retry, () => deleteUser(run.client, run.settings.userPoolId, record.cognitoUsername, username));
+            const context = { ...run.settings, username };
+            await withThrottleRetry(run.retry, () => deleteUser(run.client, context, record.cognitoUsername));
             run.state.remove(username);
             progress.tick(true);
         } catch (error) {

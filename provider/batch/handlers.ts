@@ -7,13 +7,23 @@
 import { randomBytes } from "crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CognitoUserError, withCognitoUserErrors } from "../core/errors";
-import { PasswordPolicy } from "../core/password";
-import { isUnknown } from "../core/validate";
-import { describePasswordPolicy } from "../cognito/describePasswordPolicy";
-import { step } from "../lifecycle/step";
+import { declaredPasswordProblems } from "../core/password";
+import { isUnknown, withoutSecretValues } from "../core/validate";
+import { poolPasswordPolicy } from "../lifecycle/create";
+import { assertSameUserAt } from "../lifecycle/update";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
-import { batchReplaces, BatchPlan, checkBatch, planBatch, planHasChanges, settingsOf } from "./plan";
+import {
+    batchReplaces,
+    BatchPlan,
+    batchSettingsChanges,
+    checkBatch,
+    planBatch,
+    planHasChanges,
+    settingsOf,
+    userInputsOf,
+    userOutputsOf,
+} from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
 
 export { setProgressSink } from "./executor";
@@ -26,46 +36,87 @@ export function batchResourceId(settings: BatchSettings): string {
     return `${settings.userPoolId}/${settings.batchName ?? "batch"}-${randomBytes(4).toString("hex")}`;
 }
 
-/** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`. */
+/** The declared passwords in raw batch inputs (inline or in `userPasswords`), to keep them out of every check failure. */
+function declaredSecrets(raw: Record<string, unknown>): string[] {
+    const found: string[] = [];
+    const collect = (value: unknown, key?: string): void => {
+        if (typeof value === "string" && (key === "password" || key === "temporaryPassword")) found.push(value);
+        else if (typeof value === "object" && value !== null)
+            for (const [k, v] of Object.entries(value)) collect(v, Array.isArray(value) ? key : k);
+    };
+    collect(raw.declaredUsers);
+    collect(raw.userPasswords);
+    return found;
+}
+
+/** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`, never a password shown. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
     const { inputs, failures } = checkBatch(news);
-    if (failures.length > 0) return { inputs: news, failures };
+    if (failures.length > 0) return { inputs: news, failures: withoutSecretValues(failures, news, declaredSecrets(news)) };
     return { inputs: inputs as unknown as Record<string, unknown> };
 }
 
 /**
- * `diff`: a change of pool, Region or endpoint replaces the whole batch (deleting first when the pool
- * stays the same, as the new users would collide with the old); otherwise a change is reported only
- * when some user must be created, updated or deleted.
+ * `diff`: a new pool replaces the whole batch (the new users are created before the old are deleted);
+ * a change of Region, endpoint, profile, attempts, concurrency or rates is an update that records it;
+ * otherwise a change is reported only when some user must be created, updated or deleted.
  */
 export async function diff(_id: string, olds: BatchOutputs, news: BatchInputs): Promise<dynamic.DiffResult> {
     const replaces = batchReplaces(olds, news);
-    if (replaces.length > 0) {
-        return { changes: true, replaces, deleteBeforeReplace: !isUnknown(news.userPoolId) && olds.userPoolId === news.userPoolId };
-    }
+    if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
+    if (batchSettingsChanges(olds, news).length > 0) return { changes: true };
     if (isUnknown(news.declaredUsers) || isUnknown(news.userPasswords)) return { changes: true };
     return { changes: planHasChanges(planBatch(olds, news)) };
 }
 
-/** Reads the pool's password policy once, when some user's password is to be generated. */
-async function policyFor(run: BatchRun, plan: BatchPlan): Promise<PasswordPolicy | undefined> {
-    const generates =
-        plan.create.some((u) => u.generatePassword) ||
-        plan.update.some(({ olds, news }) => news.generatePassword && !olds.generatePassword && news.password === undefined);
-    if (!generates) return undefined;
-    const pool = run.settings.userPoolId;
-    return step("DescribeUserPool", { userPoolId: pool, username: `(${run.label})` }, () => describePasswordPolicy(run.client, pool));
+/**
+ * Every password the plan will write, checked against the pool's policy (read once per run) before any
+ * write: one VALIDATION_ERROR naming each user and rule broken, and nothing written.
+ */
+async function assertPlannedPasswords(run: BatchRun, plan: BatchPlan): Promise<void> {
+    const writes = [
+        ...plan.create,
+        ...plan.update
+            .filter(({ olds, news }) => news.password !== olds.password || news.temporaryPassword !== olds.temporaryPassword)
+            .map((u) => u.news),
+    ].filter((u) => u.password !== undefined || u.temporaryPassword !== undefined);
+    if (writes.length === 0) return;
+    const policy = await poolPasswordPolicy(run.client, writes[0], { userPoolId: run.settings.userPoolId, username: `(${run.label})` });
+    const problems = writes.flatMap((u) => declaredPasswordProblems(u, policy, `user "${u.username}"`));
+    if (problems.length > 0) {
+        throw new CognitoUserError(
+            "VALIDATION_ERROR",
+            `${run.label}: ${problems.length} declared passwords break the pool's policy; nothing was written.\n  - ${problems.join("\n  - ")}`,
+        );
+    }
 }
 
 /** Runs a plan: deletes first (freeing usernames and aliases), then updates, then creates. */
 async function execute(run: BatchRun, plan: BatchPlan): Promise<void> {
     try {
-        const policy = await policyFor(run, plan);
+        await assertPlannedPasswords(run, plan);
         if (plan.delete.length > 0) await deleteUsers(run, plan.delete);
-        if (plan.update.length > 0) await updateUsers(run, plan.update, policy);
-        if (plan.create.length > 0) await createUsers(run, plan.create, policy);
+        if (plan.update.length > 0) await updateUsers(run, plan.update);
+        if (plan.create.length > 0) await createUsers(run, plan.create);
     } finally {
         run.client.destroy();
+    }
+}
+
+/** How many recorded users prove that a new Region or endpoint holds this batch's users. */
+const USERS_PROVING_A_MOVE = 3;
+
+/**
+ * Before a new Region or endpoint is recorded: the first recorded users must be there, with the same
+ * Username and sub. Raises NOT_FOUND otherwise, and nothing is changed.
+ */
+async function assertSameUsersAt(run: BatchRun, olds: BatchOutputs): Promise<void> {
+    const recorded = settingsOf(olds);
+    const passwords = { passwords: olds.passwords ?? {}, temporaryPasswords: olds.temporaryPasswords ?? {} };
+    const sample = Object.entries(olds.users ?? {}).slice(0, USERS_PROVING_A_MOVE);
+    for (const [username, record] of sample) {
+        const user = userOutputsOf(recorded, username, record, passwords);
+        await assertSameUserAt(run.client, user, userInputsOf(run.settings, username, { attributes: record.attributes }));
     }
 }
 
@@ -113,6 +164,8 @@ export async function update(id: string, olds: BatchOutputs, news: BatchInputs):
         const settings = settingsOf(news);
         const run = openRun(settings, olds);
         const plan = planBatch(olds, news);
+        const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
+        if (moved) await assertSameUsersAt(run, olds).catch((error) => (run.client.destroy(), Promise.reject(error)));
         await execute(run, plan);
         if (run.failures.length > 0) throw partialFailure(run, plan, id, (news as unknown as Record<string, unknown>)[PROVIDER_KEY]);
         return { outs: run.state.toOutputs(settings) };
@@ -125,7 +178,7 @@ export async function read(id: string, props: Partial<BatchOutputs> = {}): Promi
         if (props.users === undefined || props.userPoolId === undefined) {
             throw new CognitoUserError(
                 "VALIDATION_ERROR",
-                "a CognitoUserBatch cannot be imported: declare the users and run `pulumi up`; with adoptExisting (the default) it adopts the users that already exist.",
+                "a CognitoUserBatch cannot be imported: declare the users, set `adoptExisting: true` on the batch, and run `pulumi up`: it adopts the declared users that already exist.",
             );
         }
         const settings = settingsOf(props as BatchOutputs);

@@ -28,8 +28,14 @@ const SETTINGS_FIELDS = [
     "rates",
     "batchName",
 ];
-/** Settings whose change moves the users to another pool or service: the batch is replaced. */
-export const BATCH_REPLACE_PROPERTIES = ["userPoolId", "region", "endpoint"] as const;
+/** Settings whose change moves the users to another pool: the batch is replaced. */
+export const BATCH_REPLACE_PROPERTIES = ["userPoolId"] as const;
+
+/**
+ * Settings whose change is recorded by an update: where and how the users are reached (a new Region or
+ * endpoint only once it is proven to hold the same users) and how fast; read and delete use them.
+ */
+export const BATCH_RECORDED_SETTINGS = ["region", "endpoint", "profile", "maxAttempts", "concurrency", "rates"] as const;
 
 const hasOwn = (record: object, key: string) => Object.prototype.hasOwnProperty.call(record, key);
 
@@ -56,8 +62,8 @@ export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
 
-    // Unlike a single CognitoUser, a batch adopts existing users by default: see `BatchSettings.adoptExisting`.
-    const adoptExisting = raw.adoptExisting === undefined || raw.adoptExisting === null ? true : raw.adoptExisting;
+    // Adoption only when asked, as for a single CognitoUser: a user the batch did not create is never taken over by default.
+    const adoptExisting = raw.adoptExisting === undefined || raw.adoptExisting === null ? false : raw.adoptExisting;
     const connection: Record<string, unknown> = {
         userPoolId: raw.userPoolId,
         region: raw.region,
@@ -300,6 +306,14 @@ export interface BatchPlan {
 /** Settings whose change replaces the whole batch (it would move every user), unknown ones included. */
 export function batchReplaces(olds: Partial<BatchSettings>, news: BatchSettings): string[] {
     return BATCH_REPLACE_PROPERTIES.filter((key) => isUnknown(news[key]) || (olds[key] ?? undefined) !== (news[key] ?? undefined));
+}
+
+/** Recorded settings the new inputs change (an update records them), unknown ones included. */
+export function batchSettingsChanges(olds: Partial<BatchSettings>, news: BatchSettings): string[] {
+    const canonical = (v: unknown) =>
+        JSON.stringify(isPlainObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : (v ?? null));
+    const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+    return BATCH_RECORDED_SETTINGS.filter((key) => isUnknown(news[key]) || !same(olds[key], news[key]));
 }
 
 /**

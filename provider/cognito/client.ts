@@ -16,16 +16,57 @@ export interface Connection {
     maxAttempts?: number;
 }
 
+/** Where a connection points, for error messages: `Region eu-west-1, AWS` or `Region us-east-1, endpoint http://…`. */
+export function describeConnection(connection: Partial<Connection>): string {
+    const where = connection.endpoint ? `endpoint ${connection.endpoint}` : "AWS's endpoint";
+    const who = connection.profile ? `profile "${connection.profile}"` : "the default credential chain";
+    return `Region ${connection.region ?? "(none)"}, ${where}, ${who}`;
+}
+
+/** What the service's clock said, read from the `Date` header of the latest answer, against the local clock. */
+interface ServerClock {
+    /** Service time minus local time, in ms (the `Date` header has whole seconds: up to a second low). */
+    offsetMs: number;
+}
+
+const clocks = new WeakMap<CognitoIdentityProviderClient, ServerClock>();
+
 /**
  * A client using the SDK's adaptive retry strategy: it retries `TooManyRequestsException` with
  * exponential backoff and slows its own send rate when Cognito throttles.
+ *
+ * It never takes an endpoint from the environment (`AWS_ENDPOINT_URL`,
+ * `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, the shared config file): a user is read, updated and
+ * deleted only at the endpoint recorded for it, or at AWS's own when none was.
  */
 export function createCognitoClient(connection: Connection): CognitoIdentityProviderClient {
-    return new CognitoIdentityProviderClient({
+    const client = new CognitoIdentityProviderClient({
         region: connection.region,
         endpoint: connection.endpoint,
+        ignoreConfiguredEndpointUrls: true,
         profile: connection.profile,
         maxAttempts: connection.maxAttempts,
         retryMode: "adaptive",
     });
+    // Inside the deserializer: sees every raw answer, errors included, before it is parsed.
+    client.middlewareStack.add(
+        (next) => async (args) => {
+            const out = await next(args);
+            const date = (out.response as { headers?: Record<string, string> } | undefined)?.headers?.date;
+            const serverMs = date ? Date.parse(date) : NaN;
+            if (!Number.isNaN(serverMs)) clocks.set(client, { offsetMs: serverMs - Date.now() });
+            return out;
+        },
+        { step: "deserialize", priority: "low", name: "cognitoUserServerClock" },
+    );
+    return client;
+}
+
+/**
+ * A local time as the service's clock would tell it, from the latest answer's `Date` header (the local
+ * time when no answer carried one). Lets the provider compare its own send times with the creation
+ * times Cognito reports, whatever the local clock's skew.
+ */
+export function serverTimeOf(client: CognitoIdentityProviderClient, localMs: number): number {
+    return localMs + (clocks.get(client)?.offsetMs ?? 0);
 }

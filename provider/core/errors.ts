@@ -89,9 +89,7 @@ export function translateCognitoError(
     if (name === "UsernameExistsException") {
         code = "USER_EXISTS";
         // Not `pulumi import`: the CLI cannot import into any dynamic provider (its Read gets no serialized provider).
-        hint =
-            ` To manage the existing user, adopt it with the resource option \`{ import: "${context.userPoolId}/${context.username}" }\`,` +
-            " or, after an interrupted `pulumi up`, run it again with `pulumi config set cognito-user:adoptExisting true`.";
+        hint = ` To manage that user with this resource, adopt it with the resource option \`{ import: "${context.userPoolId}/${context.username}" }\`.`;
     } else if (notFoundNames.has(name)) {
         code = "NOT_FOUND";
     } else if (name === "TooManyRequestsException" || name === "ThrottlingException") {
@@ -104,10 +102,23 @@ export function translateCognitoError(
     });
 }
 
-/** True when an SDK error means the user or the pool is gone. */
-export function isNotFound(error: unknown): boolean {
-    const name = (error as { name?: string; cognitoName?: string })?.cognitoName ?? (error as { name?: string })?.name;
-    return name !== undefined && notFoundNames.has(name);
+/** Cognito's exception name behind an error (SDK or translated). */
+function cognitoNameOf(error: unknown): string | undefined {
+    return (error as { cognitoName?: string })?.cognitoName ?? (error as { name?: string })?.name;
+}
+
+/**
+ * True when an error means the user does not exist (`UserNotFoundException`). A missing pool
+ * (`ResourceNotFoundException`) is not: Cognito answers the same for a pool in another Region or
+ * account, so it never proves that a user is gone.
+ */
+export function isUserNotFound(error: unknown): boolean {
+    return cognitoNameOf(error) === "UserNotFoundException";
+}
+
+/** True when Cognito cannot find the pool (or a group): `ResourceNotFoundException`. */
+export function isResourceNotFound(error: unknown): boolean {
+    return cognitoNameOf(error) === "ResourceNotFoundException";
 }
 
 /** Runs `work`, re-raising anything unexpected as a CognitoUserError, so the user never sees a bare stack trace. */
@@ -119,4 +130,24 @@ export async function withCognitoUserErrors<T>(work: () => Promise<T>): Promise<
         const { code, message } = errorShape(error);
         throw new CognitoUserError(code, message);
     }
+}
+
+/**
+ * The error for a pool Cognito cannot find. For a recorded user (`recorded`), never taken for "user
+ * gone": Cognito answers the same for a pool in another Region or account, or seen with other credentials.
+ */
+export function poolNotFoundError(context: {
+    operation: string;
+    username: string;
+    userPoolId: string;
+    where: string;
+    recorded?: boolean;
+}): CognitoUserError {
+    const start = `${context.operation} failed for user "${context.username}": pool ${context.userPoolId} cannot be found at ${context.where} (ResourceNotFoundException).`;
+    const rest = context.recorded
+        ? " The user is not taken for gone: Cognito answers the same for a pool in another Region or AWS account, " +
+          "or seen with another account's credentials. Run again with the credentials (profile, AWS_PROFILE) of the account that holds the pool. " +
+          "If the pool was deleted, its users went with it: remove this resource from the state with `pulumi state delete <its URN>`."
+        : " Check the pool id, and that the credentials (profile, AWS_PROFILE) are those of the account that holds it.";
+    return new CognitoUserError("NOT_FOUND", start + rest, { operation: context.operation, cognitoName: "ResourceNotFoundException" });
 }

@@ -70,6 +70,43 @@ export function passwordPolicyViolations(password: string, policy: PasswordPolic
     return problems;
 }
 
+/** The policy in words, for error messages: `at least 12 characters with an upper-case letter, a digit and a symbol`. */
+export function describePasswordPolicy(policy: PasswordPolicy): string {
+    const needs = [
+        policy.requireUppercase && "an upper-case letter",
+        policy.requireLowercase && "a lower-case letter",
+        policy.requireNumbers && "a digit",
+        policy.requireSymbols && "a symbol",
+    ].filter((n): n is string => !!n);
+    const last = needs.pop();
+    const list = needs.length > 0 ? `${needs.join(", ")} and ${last}` : last;
+    return `at least ${policy.minimumLength} characters${list ? ` with ${list}` : ""}, no leading or trailing space`;
+}
+
+/**
+ * Checks the passwords a user declares against the pool's policy, as Cognito would at the write, but
+ * before any write. Returns one message per broken password, naming the rules broken and never the
+ * password; `who` names the user and `path` prefixes the field (`users[3].` in a batch).
+ */
+export function declaredPasswordProblems(
+    declared: { password?: string; temporaryPassword?: string },
+    policy: PasswordPolicy,
+    who: string,
+): string[] {
+    const problems: string[] = [];
+    for (const field of ["password", "temporaryPassword"] as const) {
+        const value = declared[field];
+        if (value === undefined) continue;
+        const broken = passwordPolicyViolations(value, policy);
+        if (broken.length === 0) continue;
+        problems.push(
+            `${field} of ${who} does not meet the pool's password policy (${broken.join(", ")}): ` +
+                `declare one of ${describePasswordPolicy(policy)}, or use generatePassword: true. Nothing was written.`,
+        );
+    }
+    return problems;
+}
+
 /**
  * A cryptographically random password that meets `policy` (and, since it always holds every class,
  * any policy of the same length). `pick` is injectable so tests can drive it.

@@ -26,6 +26,24 @@ function isStringRecord(value: unknown): value is Record<string, string> {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
+/**
+ * Check failures as the engine may print them. The engine prints a failure as `property <name> value
+ * <value> has a problem`, the value in clear unless it came from stack config; so a failure about a
+ * secret input (or one whose value holds a declared password) names it in its reason, on no property.
+ */
+export function withoutSecretValues(failures: InputFailure[], raw: Record<string, unknown>, secrets: string[]): InputFailure[] {
+    const secretKeys = new Set(["password", "temporaryPassword", "userPasswords"]);
+    const holdsSecret = (value: unknown) => {
+        const text = JSON.stringify(value ?? null);
+        return secrets.some((secret) => secret.length > 0 && text.includes(JSON.stringify(secret).slice(1, -1)));
+    };
+    return failures.map((failure) => {
+        const top = failure.property.split(/[.[]/)[0];
+        if (!secretKeys.has(top) && !holdsSecret(raw[top])) return failure;
+        return { property: "", reason: `${failure.property}: ${failure.reason}` };
+    });
+}
+
 /** Result of validating a user's raw inputs. */
 export interface ValidationResult {
     /** The normalized inputs (meaningful only when `failures` is empty). */
@@ -139,10 +157,19 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         if (known(raw[key]) && !isStringRecord(raw[key])) fail(key, `${key} must map names to string values.`);
     }
 
-    // Fill only a Region that is absent: one unknown during preview must stay unknown, not be guessed.
+    // A real pool id names its Region: that is the Region, and a declared one that says otherwise is a
+    // mistake. Fill only a Region that is absent: one unknown during preview must stay unknown.
     const absent = (v: unknown) => v === undefined || v === null || v === "";
     let region = raw.region;
-    if (absent(region) && typeof userPoolId === "string") region = regionFromPoolId(userPoolId);
+    const poolRegion = typeof userPoolId === "string" && !isUnknown(userPoolId) ? regionFromPoolId(userPoolId) : undefined;
+    if (poolRegion !== undefined && typeof region === "string" && region !== "" && !isUnknown(region) && region !== poolRegion) {
+        fail(
+            "region",
+            `region ${JSON.stringify(region)} contradicts the pool id ${userPoolId}, which lives in ${poolRegion}: ` +
+                "remove the region input (the pool id's Region is used) or correct it.",
+        );
+    }
+    if (poolRegion !== undefined && (absent(region) || typeof region === "string") && !isUnknown(region)) region = poolRegion;
     if (absent(region) && known(raw.endpoint)) region = "us-east-1"; // emulators ignore the Region, the SDK still needs one
     // While the pool id or endpoint that would give the Region is unknown (preview), so is the Region.
     if (absent(region) && (isUnknown(userPoolId) || isUnknown(raw.endpoint))) region = UNKNOWN;

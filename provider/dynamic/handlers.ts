@@ -6,14 +6,17 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CognitoUserError, withCognitoUserErrors } from "../core/errors";
 import { diffUser } from "../core/diff";
-import { UserInputs, UserOutputs } from "../core/types";
-import { validateUserInputs } from "../core/validate";
+import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../core/types";
+import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../core/validate";
 import { createCognitoClient, Connection } from "../cognito/client";
 import { createUser } from "../lifecycle/create";
 import { deleteUser } from "../lifecycle/delete";
 import { importUser } from "../lifecycle/import";
 import { readUser } from "../lifecycle/read";
-import { updateUser } from "../lifecycle/update";
+import { PartialUpdateError, updateUser } from "../lifecycle/update";
+
+/** The property in which Pulumi keeps the serialized provider; recorded state must keep it, or refresh breaks. */
+const PROVIDER_KEY = "__provider";
 
 /** The id of a user resource: `<userPoolId>/<canonical Username>`; import accepts any name for the user after the slash. */
 export function userResourceId(userPoolId: string, username: string): string {
@@ -37,14 +40,19 @@ export function connectionOf(inputs: Partial<UserInputs>): Connection {
     return { region: inputs.region!, endpoint: inputs.endpoint, profile: inputs.profile, maxAttempts: inputs.maxAttempts };
 }
 
-/** `check`: validates every input before any Cognito call. */
+/** The declared passwords in raw inputs, to keep them out of every check failure. */
+function declaredSecrets(raw: Record<string, unknown>): string[] {
+    return [raw.password, raw.temporaryPassword].filter((v): v is string => typeof v === "string");
+}
+
+/** `check`: validates every input before any Cognito call; no failure ever shows a password. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
     const { inputs, failures } = validateUserInputs(news);
-    if (failures.length > 0) return { inputs: news, failures };
+    if (failures.length > 0) return { inputs: news, failures: withoutSecretValues(failures, news, declaredSecrets(news)) };
     return { inputs: inputs as unknown as Record<string, unknown> };
 }
 
-/** `diff`: what changed, what needs a new user, and whether the old one must go first. */
+/** `diff`: what changed, and what needs a new user (created before the old one is deleted). */
 export async function diff(_id: string, olds: UserOutputs, news: UserInputs): Promise<dynamic.DiffResult> {
     const d = diffUser(olds, news);
     return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
@@ -60,44 +68,67 @@ export async function create(inputs: UserInputs): Promise<dynamic.CreateResult> 
 }
 
 /**
- * `read`: refresh and `CognitoUser.get`. Reports a user that is gone with an empty id, so `pulumi refresh`
- * drops it. (Pulumi's import step never gets here for a dynamic provider: see lifecycle/import.ts.)
+ * The inputs a recorded user stands for, taken as recorded: never validated again, so a rule added by
+ * a later version cannot break the refresh or destroy of a user an earlier version created.
+ */
+export function recordedInputs(id: string, props: Partial<UserOutputs>): UserInputs {
+    const fromId = parseUserResourceId(id);
+    const userPoolId = props.userPoolId ?? fromId.userPoolId;
+    return {
+        ...props,
+        userPoolId,
+        username: props.username ?? fromId.username,
+        attributes: props.attributes ?? {},
+        generatePassword: props.generatePassword === true,
+        enabled: props.enabled !== false,
+        groups: props.groups ?? [],
+        forceAliasCreation: props.forceAliasCreation === true,
+        adoptExisting: false,
+        region: props.region ?? regionFromPoolId(userPoolId) ?? "us-east-1",
+        maxAttempts: props.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    };
+}
+
+/**
+ * `read`: refresh, by the recorded canonical Username at the recorded connection only. A user Cognito
+ * says is gone is reported with an empty id, so `pulumi refresh` drops it; a pool that cannot be found
+ * is an error, never "gone". `CognitoUser.get` (nothing recorded yet) may name the user by any of its
+ * names. (Pulumi's import step never gets here for a dynamic provider: see lifecycle/import.ts.)
  */
 export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult> {
     return withCognitoUserErrors(async () => {
-        const fromId = parseUserResourceId(id);
-        const known = props.userPoolId !== undefined && props.region !== undefined;
-        // Recorded state holds a generated password next to `generatePassword: true`, which check rejects
-        // as declared inputs: only the rest is validated, and the flag is carried over as recorded.
-        const { password: _password, temporaryPassword: _temporaryPassword, generatePassword, ...rest } = props;
-        const { inputs, failures } = validateUserInputs({
-            ...rest,
-            userPoolId: props.userPoolId ?? fromId.userPoolId,
-            username: props.username ?? fromId.username,
-        });
-        if (failures.length > 0) {
-            throw new CognitoUserError("VALIDATION_ERROR", failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
-        }
-        inputs.generatePassword = generatePassword === true;
-        const name = props.cognitoUsername ?? fromId.username;
-        const outs = await readUser(createCognitoClient(connectionOf(inputs)), inputs, name, known ? props : undefined);
+        const inputs = recordedInputs(id, props);
+        const recorded = props.cognitoUsername !== undefined;
+        const name = props.cognitoUsername ?? parseUserResourceId(id).username;
+        const client = createCognitoClient(connectionOf(inputs));
+        const outs = await readUser(client, inputs, name, recorded ? props : undefined, !recorded);
         if (!outs) return { id: "", props: {} };
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), props: outs };
     });
 }
 
-/** `update`: in place, only the calls the change needs. */
-export async function update(_id: string, olds: UserOutputs, news: UserInputs): Promise<dynamic.UpdateResult> {
-    return withCognitoUserErrors(async () => ({ outs: await updateUser(createCognitoClient(connectionOf(news)), olds, news) }));
+/**
+ * `update`: in place, only the calls the change needs, at the declared connection once it is proven to
+ * hold the same user. A failure midway records what was applied (Pulumi's partial-failure path), so
+ * the next `pulumi up` finishes the change without a refresh.
+ */
+export async function update(id: string, olds: UserOutputs, news: UserInputs): Promise<dynamic.UpdateResult> {
+    return withCognitoUserErrors(async () => {
+        try {
+            return { outs: await updateUser(createCognitoClient(connectionOf(news)), olds, news) };
+        } catch (error) {
+            if (!(error instanceof PartialUpdateError)) throw error;
+            const provider = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
+            throw Object.assign(error, { id, reasons: [error.message], properties: { ...error.applied, [PROVIDER_KEY]: provider } });
+        }
+    });
 }
 
-/** `delete`: a user or pool already gone counts as deleted. */
+/** `delete`: by the recorded canonical Username at the recorded connection; a user already gone counts as deleted. */
 export async function remove(id: string, props: Partial<UserOutputs>): Promise<void> {
     return withCognitoUserErrors(async () => {
-        const { userPoolId, username } =
-            props.userPoolId && props.cognitoUsername
-                ? { userPoolId: props.userPoolId, username: props.cognitoUsername }
-                : parseUserResourceId(id);
-        await deleteUser(createCognitoClient(connectionOf(props)), userPoolId, username, props.username ?? username);
+        const inputs = recordedInputs(id, props);
+        const name = props.cognitoUsername ?? parseUserResourceId(id).username;
+        await deleteUser(createCognitoClient(connectionOf(inputs)), inputs, name);
     });
 }

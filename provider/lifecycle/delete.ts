@@ -1,21 +1,36 @@
 /**
- * Deleting a user: a user or pool that is already gone counts as deleted.
+ * Deleting a user, by its recorded canonical Username at the service recorded for it. A user Cognito
+ * answers is not there counts as deleted (a retry after a lost answer lands here); a pool Cognito
+ * cannot find does only where that proves the pool gone.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { isNotFound } from "../core/errors";
+import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../core/errors";
 import { adminDeleteUser } from "../cognito/adminDeleteUser";
+import { describeConnection } from "../cognito/client";
+import { ReadContext } from "./read";
 import { step } from "./step";
 
-/** Deletes the user by its canonical Username; succeeds when it is already gone. */
-export async function deleteUser(
-    client: CognitoIdentityProviderClient,
-    userPoolId: string,
-    cognitoUsername: string,
-    displayName = cognitoUsername,
-): Promise<void> {
+/**
+ * Deletes the user; succeeds when it is already gone. A missing pool is taken as gone only at an
+ * endpoint the user was created at by name (cognito-local, moto, LocalStack: one account, so
+ * ResourceNotFoundException there means the pool is gone). At AWS, where the same answer comes for a
+ * pool in another account or Region, it fails with the way out.
+ */
+export async function deleteUser(client: CognitoIdentityProviderClient, context: ReadContext, cognitoUsername: string): Promise<void> {
     try {
-        await step("AdminDeleteUser", { userPoolId, username: displayName }, () => adminDeleteUser(client, userPoolId, cognitoUsername));
+        await step("AdminDeleteUser", context, () => adminDeleteUser(client, context.userPoolId, cognitoUsername));
     } catch (error) {
-        if (!isNotFound(error)) throw error;
+        if (isUserNotFound(error)) return;
+        if (isResourceNotFound(error)) {
+            if (context.endpoint) return;
+            throw poolNotFoundError({
+                operation: "AdminDeleteUser",
+                username: context.username,
+                userPoolId: context.userPoolId,
+                where: describeConnection(context),
+                recorded: true,
+            });
+        }
+        throw error;
     }
 }

@@ -13,7 +13,8 @@ import { updateUser } from "./update";
 /**
  * Finds the user `inputs.importId` names and brings it to the declared state, as an import followed by
  * an update would: declared attributes written (undeclared ones left alone), groups and `enabled` as
- * declared; the password left as it is in Cognito (it cannot be read back) until the declared one changes.
+ * declared, and a declared (or generated) password set. Without one, the password stays as it is in
+ * Cognito and no `password` output is recorded: it cannot be read back.
  *
  * @throws CognitoUserError NOT_FOUND when no such user exists (nothing is created), VALIDATION_ERROR
  *   when the declared username names another user.
@@ -21,7 +22,7 @@ import { updateUser } from "./update";
 export async function importUser(client: CognitoIdentityProviderClient, inputs: UserInputs): Promise<UserOutputs> {
     const importId = inputs.importId!;
     const name = importId.slice(importId.indexOf("/") + 1);
-    const existing = await readUser(client, inputs, name);
+    const existing = await readUser(client, inputs, name, undefined, true);
     if (!existing) {
         throw new CognitoUserError(
             "NOT_FOUND",

@@ -1,63 +1,85 @@
 /**
- * Reading a user back: for refresh (drift), import and `CognitoUser.get`.
+ * Reading a user back: for refresh (drift), the end of an update, import and `CognitoUser.get`.
+ * Refresh and update find a user only by its recorded canonical Username; the search by alias or sub
+ * is for naming a user to import or get, never for finding a managed user again.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { isNotFound } from "../core/errors";
+import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../core/errors";
 import { UserInputs, UserOutputs } from "../core/types";
 import { adminGetUser, CognitoUserRecord } from "../cognito/adminGetUser";
 import { adminListGroupsForUser } from "../cognito/adminListGroupsForUser";
+import { describeConnection } from "../cognito/client";
 import { listUsersByAttribute } from "../cognito/listUsersByAttribute";
 import { toUserOutputs } from "./outputs";
 import { step } from "./step";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Who a read is about and where: the pool, the user's name for messages, and the connection. */
+export type ReadContext = Pick<UserInputs, "userPoolId" | "username" | "region" | "endpoint" | "profile">;
+
 /**
- * Finds a user by its Username, an alias (email, phone, preferred_username) or its sub. Returns
- * undefined when the user (or the pool) does not exist.
+ * `AdminGetUser` by the exact name given. Undefined when Cognito answers that the user does not exist;
+ * a missing pool is an error naming the pool and the connection, never "user gone" (`recorded`: the
+ * user is one the state holds, and the error says how to forget it if the pool was deleted).
  */
-export async function findUser(
+export async function getUser(
     client: CognitoIdentityProviderClient,
-    userPoolId: string,
+    context: ReadContext,
     name: string,
+    options: { operation?: string; recorded?: boolean } = {},
 ): Promise<CognitoUserRecord | undefined> {
-    const ref = { userPoolId, username: name };
+    const operation = options.operation ?? "AdminGetUser";
     try {
-        return await step("AdminGetUser", ref, () => adminGetUser(client, userPoolId, name));
+        return await step(operation, context, () => adminGetUser(client, context.userPoolId, name));
     } catch (error) {
-        if (!isNotFound(error)) throw error;
-    }
-    // Real Cognito does not promise that AdminGetUser accepts a sub, and accepts an email or phone only
-    // where the pool has it as an alias: search for it instead.
-    const attribute = uuidPattern.test(name) ? "sub" : name.includes("@") ? "email" : name.startsWith("+") ? "phone_number" : undefined;
-    if (!attribute) return undefined;
-    let matches: string[];
-    try {
-        matches = await step("ListUsers", ref, () => listUsersByAttribute(client, userPoolId, attribute, name));
-    } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-    }
-    if (matches.length !== 1) return undefined;
-    try {
-        return await step("AdminGetUser", ref, () => adminGetUser(client, userPoolId, matches[0]));
-    } catch (error) {
-        if (isNotFound(error)) return undefined;
+        if (isUserNotFound(error)) return undefined;
+        if (isResourceNotFound(error)) {
+            throw poolNotFoundError({
+                operation,
+                username: context.username,
+                userPoolId: context.userPoolId,
+                where: describeConnection(context),
+                recorded: options.recorded,
+            });
+        }
         throw error;
     }
 }
 
 /**
- * Reads the user recorded in `olds` (or named by `name`, for an import). Returns undefined when it is
- * gone, so `pulumi refresh` drops it and the next `up` recreates it.
+ * Finds a user a program names for import or `CognitoUser.get`: by Username, then by alias (email,
+ * phone) or sub, which real Cognito's `AdminGetUser` does not promise to accept. Only for naming a user
+ * to adopt or look at: a managed user is found by its recorded canonical Username alone.
+ */
+export async function findUserByAnyName(
+    client: CognitoIdentityProviderClient,
+    context: ReadContext,
+    name: string,
+): Promise<CognitoUserRecord | undefined> {
+    const byUsername = await getUser(client, context, name);
+    if (byUsername) return byUsername;
+    const attribute = uuidPattern.test(name) ? "sub" : name.includes("@") ? "email" : name.startsWith("+") ? "phone_number" : undefined;
+    if (!attribute) return undefined;
+    const matches = await step("ListUsers", context, () => listUsersByAttribute(client, context.userPoolId, attribute, name));
+    return matches.length === 1 ? getUser(client, context, matches[0]) : undefined;
+}
+
+/**
+ * Reads a user's outputs: the user recorded under `cognitoUsername` (a refresh, the end of an update),
+ * or, with `lookup`, the one a program names for import. Undefined when the user does not exist, so
+ * `pulumi refresh` drops it and the next `up` creates it again.
  */
 export async function readUser(
     client: CognitoIdentityProviderClient,
     inputs: UserInputs,
-    name: string,
+    cognitoUsername: string,
     olds?: Partial<UserOutputs>,
+    lookup = false,
 ): Promise<UserOutputs | undefined> {
-    const user = await findUser(client, inputs.userPoolId, name);
+    const user = lookup
+        ? await findUserByAnyName(client, inputs, cognitoUsername)
+        : await getUser(client, inputs, cognitoUsername, { recorded: true });
     if (!user) return undefined;
     const groups = await step("AdminListGroupsForUser", inputs, () => adminListGroupsForUser(client, inputs.userPoolId, user.username));
     const adopted = olds?.cognitoUsername === undefined;

@@ -1,10 +1,12 @@
 /**
- * Updating a user in place: only the calls the change needs, then a read back.
+ * Updating a user in place: only the calls the change needs, then a read back. Declared passwords are
+ * checked against the pool's policy before anything is written; when a step still fails midway, the
+ * error carries what was applied, so the state records it and the next `pulumi up` converges.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserError } from "../core/errors";
 import { planUserUpdate } from "../core/diff";
-import { generatePassword, PasswordPolicy } from "../core/password";
+import { generatePassword } from "../core/password";
 import { UserInputs, UserOutputs } from "../core/types";
 import { adminAddUserToGroup } from "../cognito/adminAddUserToGroup";
 import { adminDeleteUserAttributes } from "../cognito/adminDeleteUserAttributes";
@@ -12,75 +14,147 @@ import { adminRemoveUserFromGroup } from "../cognito/adminRemoveUserFromGroup";
 import { adminSetUserEnabled } from "../cognito/adminSetUserEnabled";
 import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
 import { adminUpdateUserAttributes } from "../cognito/adminUpdateUserAttributes";
-import { describePasswordPolicy } from "../cognito/describePasswordPolicy";
-import { readUser } from "./read";
+import { describeConnection } from "../cognito/client";
+import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "./create";
+import { getUser, readUser } from "./read";
 import { step, UserRef } from "./step";
 
-/** Options for `updateUser`. */
-export interface UpdateUserOptions {
-    /** The pool's password policy, when the caller already has it (the batch reads it once). */
-    passwordPolicy?: PasswordPolicy;
+/**
+ * An update that failed after changing Cognito: `applied` is the user as far as the update got (what
+ * the state must record so the next diff sees what is left). Not enumerable: it holds passwords.
+ */
+export class PartialUpdateError extends CognitoUserError {
+    declare readonly applied: UserOutputs;
+
+    constructor(cause: CognitoUserError, applied: UserOutputs) {
+        super(cause.code, cause.toJSON().message, { operation: cause.operation, cognitoName: cause.cognitoName });
+        Object.defineProperty(this, "applied", { value: applied, enumerable: false });
+    }
+}
+
+/**
+ * Checks that the user recorded in `olds` is the one `news`' connection reaches, by its canonical
+ * Username and its sub, before a changed Region or endpoint is recorded. Raises NOT_FOUND otherwise:
+ * a user is never re-pointed to a service that does not provably hold it.
+ */
+export async function assertSameUserAt(client: CognitoIdentityProviderClient, olds: UserOutputs, news: UserInputs): Promise<void> {
+    const found = await getUser(client, news, olds.cognitoUsername, { operation: "AdminGetUser (new Region or endpoint)" }).catch(
+        () => undefined,
+    );
+    if (found && found.attributes.sub === olds.sub) return;
+    throw new CognitoUserError(
+        "NOT_FOUND",
+        `user "${olds.username}" (Username ${olds.cognitoUsername}, sub ${olds.sub}) was created at ${describeConnection(olds)}, ` +
+            `and ${describeConnection(news)} does not hold it. A user is never moved by a change of Region or endpoint, ` +
+            "nor by AWS_REGION or AWS_ENDPOINT_URL* in the environment: restore the connection it was created with " +
+            "(declare `region` / `endpoint`, or unset the variables), or, to create it anew there, run `pulumi up --replace <its URN>`.",
+    );
 }
 
 /** Applies the difference between the recorded outputs and the new inputs; returns the new outputs. */
-export async function updateUser(
-    client: CognitoIdentityProviderClient,
-    olds: UserOutputs,
-    news: UserInputs,
-    options: UpdateUserOptions = {},
-): Promise<UserOutputs> {
+export async function updateUser(client: CognitoIdentityProviderClient, olds: UserOutputs, news: UserInputs): Promise<UserOutputs> {
     const plan = planUserUpdate(olds, news);
     const username = olds.cognitoUsername;
     const pool = news.userPoolId;
     const ref: UserRef = { userPoolId: pool, username: news.username, secrets: [news.password, news.temporaryPassword, olds.password] };
+    if (olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined))
+        await assertSameUserAt(client, olds, news);
+
+    // Before any write: a declared password the pool would refuse fails the update with nothing changed.
+    let password: string | undefined;
+    if (plan.password.kind === "permanent" || plan.password.kind === "temporary") {
+        const policy = await poolPasswordPolicy(client, news, ref);
+        const who = `user "${news.username}" in pool ${pool}`;
+        if (plan.password.kind === "temporary") assertPasswordsMeetPolicy({ temporaryPassword: news.temporaryPassword }, policy, who);
+        else if (plan.password.source === "declared") assertPasswordsMeetPolicy({ password: news.password }, policy, who);
+        password = plan.password.kind === "permanent" ? (news.password ?? generatePassword(policy)) : undefined;
+        if (password) ref.secrets!.push(password);
+    }
+
+    // What Cognito holds so far: the connection (proven above) and each step as it succeeds.
+    const applied: UserOutputs = {
+        ...olds,
+        region: news.region,
+        endpoint: news.endpoint,
+        profile: news.profile,
+        maxAttempts: news.maxAttempts,
+    };
+    if (news.endpoint === undefined) delete applied.endpoint;
+    if (news.profile === undefined) delete applied.profile;
+    const run = async (operation: string, call: () => Promise<void>, record: () => void) => {
+        try {
+            await step(operation, ref, call);
+        } catch (error) {
+            if (error instanceof CognitoUserError) throw new PartialUpdateError(error, { ...applied });
+            throw error;
+        }
+        record();
+    };
 
     const toWrite = withVerificationPairs(plan.attributes.toWrite, news.attributes);
     if (Object.keys(toWrite).length > 0) {
-        await step("AdminUpdateUserAttributes", ref, () => adminUpdateUserAttributes(client, pool, username, toWrite));
+        await run(
+            "AdminUpdateUserAttributes",
+            () => adminUpdateUserAttributes(client, pool, username, toWrite),
+            () => (applied.attributes = { ...applied.attributes, ...toWrite }),
+        );
     }
     if (plan.attributes.toDelete.length > 0) {
-        await step("AdminDeleteUserAttributes", ref, () => adminDeleteUserAttributes(client, pool, username, plan.attributes.toDelete));
+        await run(
+            "AdminDeleteUserAttributes",
+            () => adminDeleteUserAttributes(client, pool, username, plan.attributes.toDelete),
+            () =>
+                (applied.attributes = Object.fromEntries(
+                    Object.entries(applied.attributes).filter(([n]) => !plan.attributes.toDelete.includes(n)),
+                )),
+        );
     }
-
-    // A generated password stays the same on later updates; a new one is made only when generation is switched on.
-    let password = news.password ?? (news.generatePassword ? olds.password : undefined);
-    let passwordManaged = olds.passwordManaged !== false;
-    switch (plan.password.kind) {
-        case "permanent": {
-            if (plan.password.source === "generated") {
-                const policy = options.passwordPolicy ?? (await step("DescribeUserPool", ref, () => describePasswordPolicy(client, pool)));
-                password = generatePassword(policy);
-                ref.secrets!.push(password);
-            }
-            const value = password!;
-            await step("AdminSetUserPassword", ref, () => adminSetUserPassword(client, pool, username, value, true));
-            passwordManaged = true;
-            break;
-        }
-        case "temporary":
-            await step("AdminSetUserPassword", ref, () => adminSetUserPassword(client, pool, username, news.temporaryPassword!, false));
-            passwordManaged = true;
-            break;
-        case "keep":
-            break;
+    if (plan.password.kind !== "keep") {
+        const permanent = plan.password.kind === "permanent";
+        const value = permanent ? password! : news.temporaryPassword!;
+        await run(
+            "AdminSetUserPassword",
+            () => adminSetUserPassword(client, pool, username, value, permanent),
+            () => {
+                Object.assign(applied, { password: permanent ? value : undefined, temporaryPassword: permanent ? undefined : value });
+                Object.assign(applied, { passwordManaged: true, generatePassword: news.generatePassword });
+            },
+        );
     }
-
-    for (const group of plan.groupsToAdd)
-        await step(`AdminAddUserToGroup(${group})`, ref, () => adminAddUserToGroup(client, pool, username, group));
-    for (const group of plan.groupsToRemove)
-        await step(`AdminRemoveUserFromGroup(${group})`, ref, () => adminRemoveUserFromGroup(client, pool, username, group));
+    for (const group of plan.groupsToAdd) {
+        await run(
+            `AdminAddUserToGroup(${group})`,
+            () => adminAddUserToGroup(client, pool, username, group),
+            () => (applied.groups = [...new Set([...applied.groups, group])].sort()),
+        );
+    }
+    for (const group of plan.groupsToRemove) {
+        await run(
+            `AdminRemoveUserFromGroup(${group})`,
+            () => adminRemoveUserFromGroup(client, pool, username, group),
+            () => (applied.groups = applied.groups.filter((g) => g !== group)),
+        );
+    }
     if (plan.enable !== undefined) {
         const enable = plan.enable;
-        await step(enable ? "AdminEnableUser" : "AdminDisableUser", ref, () => adminSetUserEnabled(client, pool, username, enable));
+        await run(
+            enable ? "AdminEnableUser" : "AdminDisableUser",
+            () => adminSetUserEnabled(client, pool, username, enable),
+            () => (applied.enabled = enable),
+        );
     }
 
-    const outputs = await readUser(client, news, username, {
-        ...olds,
-        attributes: news.attributes,
-        password,
-        temporaryPassword: news.temporaryPassword,
-        passwordManaged,
-    });
+    // A password is recorded only as the provider set it: it cannot be read back. Without a new one,
+    // the declared one stands as recorded (an imported user's stays unrecorded until one is declared).
+    const managed = applied.passwordManaged !== false;
+    const kept =
+        plan.password.kind !== "keep"
+            ? { password: applied.password, temporaryPassword: applied.temporaryPassword }
+            : {
+                  password: managed ? (news.password ?? (news.generatePassword ? olds.password : undefined)) : undefined,
+                  temporaryPassword: managed ? news.temporaryPassword : undefined,
+              };
+    const outputs = await readUser(client, news, username, { ...olds, attributes: news.attributes, ...kept, passwordManaged: managed });
     if (!outputs) {
         throw new CognitoUserError(
             "NOT_FOUND",

@@ -11,6 +11,7 @@ import { Progress, PROGRESS_MIN_USERS, setProgressSink } from "../../provider/ba
 import { applyDefaults, parseUsersCsv, parseUsersJson, splitPasswords, UsersFileError } from "../../provider/batch/load";
 import {
     batchReplaces,
+    batchSettingsChanges,
     checkBatch,
     DEFAULT_CONCURRENCY,
     planBatch,
@@ -140,7 +141,7 @@ describe("batch: check", function () {
             bob: { attributes: { "custom:tenant": "acme", email: "bob@example.com" }, generatePassword: true },
         });
         assert.equal(inputs.concurrency, DEFAULT_CONCURRENCY);
-        assert.equal(inputs.adoptExisting, true, "a batch adopts existing users by default");
+        assert.equal(inputs.adoptExisting, false, "a batch adopts existing users only when told");
         assert.equal(inputs.region, "eu-west-1", "the Region comes from the real pool id");
         assert.deepEqual(inputs.userPasswords, {});
     });
@@ -269,12 +270,24 @@ describe("batch: plan", function () {
         assert.deepEqual(changed, { a: ["password"], b: ["groups"], c: ["enabled"] });
     });
 
-    it("replaces the whole batch when the pool, Region or endpoint changes", function () {
+    it("replaces the whole batch only when the pool changes; a new Region or endpoint is never a replacement", function () {
         const olds = createdBatch(checked());
         assert.deepEqual(batchReplaces(olds, checked()), []);
         assert.deepEqual(batchReplaces(olds, checked({ userPoolId: "eu-west-1_Other1234" })), ["userPoolId"]);
-        assert.deepEqual(batchReplaces(olds, checked({ endpoint: "http://127.0.0.1:9229" })), ["endpoint"]);
+        assert.deepEqual(batchReplaces(olds, checked({ endpoint: "http://127.0.0.1:9229" })), []);
         assert.deepEqual(batchReplaces(olds, { ...checked(), userPoolId: UNKNOWN }), ["userPoolId"]);
+    });
+
+    it("records a change of endpoint, profile, attempts, concurrency or rates as a change of settings", function () {
+        const olds = createdBatch(checked());
+        assert.deepEqual(batchSettingsChanges(olds, checked()), []);
+        assert.deepEqual(batchSettingsChanges(olds, checked({ endpoint: "http://127.0.0.1:9229" })), ["endpoint"]);
+        assert.deepEqual(batchSettingsChanges(olds, checked({ profile: "prod" })), ["profile"]);
+        assert.deepEqual(batchSettingsChanges(olds, checked({ maxAttempts: 3 })), ["maxAttempts"]);
+        assert.deepEqual(batchSettingsChanges(olds, checked({ concurrency: 4 })), ["concurrency"]);
+        assert.deepEqual(batchSettingsChanges(olds, checked({ rates: { userCreation: 5 } })), ["rates"]);
+        const rated = createdBatch(checked({ rates: { userCreation: 5, userRead: 9 } }));
+        assert.deepEqual(batchSettingsChanges(rated, checked({ rates: { userRead: 9, userCreation: 5 } })), [], "key order is no change");
     });
 
     it("maps a record back to the single-user outputs diff and update work on", function () {

@@ -103,37 +103,31 @@ describe("diffUser", () => {
             });
         });
 
-        it("replaces on a new Region, deleting first when the pool id and username stay", () => {
-            assert.deepEqual(diffAfter({}, { region: "us-east-1" }), {
+        it("records a new Region as an update, never a replacement (the update proves the user is there first)", () => {
+            assert.deepEqual(diffAfter({ userPoolId: LOCAL_POOL, region: "eu-west-1" }, { region: "us-east-1" }), {
                 changed: ["region"],
-                replaces: ["region"],
-                deleteBeforeReplace: true,
+                replaces: [],
+                deleteBeforeReplace: false,
             });
         });
 
-        it("replaces on a new endpoint, deleting first because the new user would have the same pool and username", () => {
-            const base = {
-                userPoolId: LOCAL_POOL,
-                endpoint: "http://127.0.0.1:9229",
-            };
+        it("records a new endpoint as an update, never a replacement, whether added, changed or dropped", () => {
+            const base = { userPoolId: LOCAL_POOL, endpoint: "http://127.0.0.1:9229" };
             assert.deepEqual(diffAfter(base, { endpoint: "http://127.0.0.1:9230" }), {
                 changed: ["endpoint"],
-                replaces: ["endpoint"],
-                deleteBeforeReplace: true,
+                replaces: [],
+                deleteBeforeReplace: false,
             });
-            // Adding or dropping an endpoint moves the user as well.
-            assert.deepEqual(diffAfter({}, { endpoint: "http://127.0.0.1:9229" }).replaces, ["endpoint"]);
-            assert.deepEqual(diffAfter({ endpoint: "http://127.0.0.1:9229", region: "eu-west-1" }, { endpoint: undefined }).replaces, [
-                "endpoint",
-            ]);
+            assert.deepEqual(diffAfter({}, { endpoint: "http://127.0.0.1:9229" }).replaces, []);
+            assert.deepEqual(diffAfter({ endpoint: "http://127.0.0.1:9229", region: "eu-west-1" }, { endpoint: undefined }).replaces, []);
         });
 
-        it("does not delete first when the username changes as well", () => {
+        it("replaces on a new username with a new endpoint, creating the new user first", () => {
             const d = diffAfter(
                 { userPoolId: LOCAL_POOL, endpoint: "http://127.0.0.1:9229" },
                 { endpoint: "http://127.0.0.1:9230", username: "bob" },
             );
-            assert.deepEqual(d.replaces, ["username", "endpoint"]);
+            assert.deepEqual(d.replaces, ["username"]);
             assert.equal(d.deleteBeforeReplace, false);
         });
 
@@ -143,8 +137,10 @@ describe("diffUser", () => {
                 replaces: ["userPoolId"],
                 deleteBeforeReplace: false,
             });
-            // Without a declared Region, the Region it would give is unknown too.
-            assert.deepEqual(diffAfter({}, { userPoolId: UNKNOWN }).replaces, ["userPoolId", "region"]);
+            // Without a declared Region, the Region it would give is unknown too: an update, not a replacement.
+            const d = diffAfter({}, { userPoolId: UNKNOWN });
+            assert.deepEqual(d.replaces, ["userPoolId"]);
+            assert.ok(d.changed.includes("region"));
         });
 
         it("replaces when the username is unknown", () => {
@@ -154,59 +150,40 @@ describe("diffUser", () => {
         });
     });
 
-    describe("username following the user's identity", () => {
+    describe("username changes follow the pool's kind", () => {
         const base = {
             username: "alice@example.com",
             attributes: { email: "alice@example.com", phone_number: "+15555550100" },
         };
-        const created = { username: SUB };
+        // In an email- or phone-as-username pool Cognito assigns a UUID as the Username.
+        const emailPool = { username: SUB };
 
-        it("updates in place when the username becomes the user's current email (changed by an earlier update)", () => {
-            const moved = {
-                email: "alice.new@example.com",
-                phone_number: "+15555550100",
-            };
-            const olds = createdOutputs(checkedInputs({ ...base, attributes: moved }), { sub: SUB, ...created });
-            olds.username = "alice@example.com";
-            assert.deepEqual(
-                diffUser(
-                    olds,
-                    checkedInputs({
-                        username: "alice.new@example.com",
-                        attributes: moved,
-                    }),
-                ),
-                {
-                    changed: ["username"],
-                    replaces: [],
-                    deleteBeforeReplace: false,
-                },
-            );
+        it("email-as-username pool: a username equal to the newly declared email is the same user, updated in place", () => {
+            const moved = { email: "alice.new@example.com", phone_number: "+15555550100" };
+            assert.deepEqual(diffAfter(base, { username: "alice.new@example.com", attributes: moved }, emailPool), {
+                changed: ["username", "attributes"],
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
+            // The email compared without case, as Cognito compares it.
+            assert.deepEqual(diffAfter(base, { username: "ALICE@example.com" }, emailPool).replaces, []);
+            // A phone-as-username pool: the newly declared phone.
+            assert.deepEqual(diffAfter(base, { username: "+15555550100" }, emailPool).replaces, []);
         });
 
-        for (const [what, username] of [
-            ["sub", SUB],
-            ["canonical Username", SUB],
-            ["phone number", "+15555550100"],
-            ["email in other case", "ALICE@example.com"],
-        ]) {
-            it(`updates in place when the username becomes the user's ${what}`, () => {
-                assert.deepEqual(diffAfter(base, { username }, created), {
-                    changed: ["username"],
-                    replaces: [],
-                    deleteBeforeReplace: false,
-                });
-            });
-        }
+        it("email-as-username pool: any other username is another user (replaced, created first)", () => {
+            for (const username of [SUB, "carol@example.com"]) {
+                const d = diffAfter(base, { username }, emailPool);
+                assert.deepEqual(d.replaces, ["username"], username);
+                assert.equal(d.deleteBeforeReplace, false);
+            }
+        });
 
-        it("deletes first when such a rename comes with an endpoint change (the same user would be created again)", () => {
-            const d = diffAfter(
-                { ...base, endpoint: "http://127.0.0.1:9229", region: "eu-west-1" },
-                { username: SUB, endpoint: "http://127.0.0.1:9230" },
-                created,
-            );
-            assert.deepEqual(d.replaces, ["endpoint"]);
-            assert.equal(d.deleteBeforeReplace, true);
+        it("plain-username pool: a different username is another user, even when it is the user's email", () => {
+            const plain = { username: "alice", attributes: { email: "alice@example.com" } };
+            const d = diffAfter(plain, { username: "alice@example.com" });
+            assert.deepEqual(d.replaces, ["username"]);
+            assert.equal(d.deleteBeforeReplace, false);
         });
     });
 
@@ -249,26 +226,27 @@ describe("diffUser", () => {
             assert.deepEqual(d.replaces, []);
         });
 
-        describe("adopted users (imported: the password cannot be read back)", () => {
+        describe("imported users (the password cannot be read back)", () => {
             const adopted = (base: Record<string, unknown> = {}): UserOutputs =>
                 createdOutputs(checkedInputs(base), {
                     sub: SUB,
                     passwordManaged: false,
                 });
 
-            it("does not count a declared password alone as a change", () => {
-                noChange(diffUser(adopted(), checkedInputs({ password: TEST_PASSWORD })));
-                noChange(diffUser(adopted(), checkedInputs({ temporaryPassword: TEST_PASSWORD })));
-                noChange(diffUser(adopted(), checkedInputs({ generatePassword: true })));
+            it("reports nothing while no password is declared", () => {
+                noChange(diffUser(adopted(), checkedInputs({})));
             });
 
-            it("counts a change of the password once one is recorded", () => {
+            it("counts a declared password as a change: the provider sets it, then records it", () => {
+                assert.deepEqual(diffUser(adopted(), checkedInputs({ password: TEST_PASSWORD })).changed, ["password"]);
+                assert.deepEqual(diffUser(adopted(), checkedInputs({ temporaryPassword: TEST_PASSWORD })).changed, ["temporaryPassword"]);
+                assert.deepEqual(diffUser(adopted(), checkedInputs({ generatePassword: true })).changed, ["generatePassword"]);
+            });
+
+            it("counts a change of the password once one is recorded (state of 0.1.0 recorded the declared one)", () => {
                 const olds = { ...adopted(), password: TEST_PASSWORD };
+                noChange(diffUser(olds, checkedInputs({ password: TEST_PASSWORD })));
                 assert.deepEqual(diffUser(olds, checkedInputs({ password: `${TEST_PASSWORD}2` })).changed, ["password"]);
-            });
-
-            it("still sees other changes", () => {
-                assert.deepEqual(diffUser(adopted(), checkedInputs({ password: TEST_PASSWORD, enabled: false })).changed, ["enabled"]);
             });
         });
     });
@@ -278,12 +256,21 @@ describe("diffUser", () => {
             ["clientMetadata", { clientMetadata: { source: "seed" } }],
             ["validationData", { validationData: { invite: "x" } }],
             ["forceAliasCreation", { forceAliasCreation: true }],
-            ["profile", { profile: "prod" }],
-            ["maxAttempts", { maxAttempts: 3 }],
         ];
         for (const [name, change] of cases) {
-            it(`ignores ${name} (create-only or connection detail)`, () => {
+            it(`ignores ${name} (create-only)`, () => {
                 noChange(diffAfter({}, change));
+            });
+        }
+    });
+
+    describe("settings that read and delete use", () => {
+        for (const [name, change] of [
+            ["profile", { profile: "prod" }],
+            ["maxAttempts", { maxAttempts: 3 }],
+        ] as Array<[string, Record<string, unknown>]>) {
+            it(`records a change of ${name} (an update with no Cognito call), so read and delete use it`, () => {
+                assert.deepEqual(diffAfter({}, change), { changed: [name], replaces: [], deleteBeforeReplace: false });
             });
         }
     });
@@ -437,16 +424,19 @@ describe("planUserUpdate", () => {
         assert.deepEqual(plan({ generatePassword: true }, { generatePassword: false }).password, { kind: "keep" });
     });
 
-    it("leaves an adopted user's password alone until the declared one changes", () => {
+    it("sets an imported user's password once one is declared, and leaves it alone while none is", () => {
         const adopted = createdOutputs(checkedInputs(), {
             sub: SUB,
             passwordManaged: false,
         });
+        assert.deepEqual(plan({}, {}, adopted).password, { kind: "keep" });
         assert.deepEqual(plan({}, { password: TEST_PASSWORD }, adopted).password, {
-            kind: "keep",
+            kind: "permanent",
+            source: "declared",
         });
         assert.deepEqual(plan({}, { generatePassword: true }, adopted).password, {
-            kind: "keep",
+            kind: "permanent",
+            source: "generated",
         });
         assert.deepEqual(plan({}, { password: `${TEST_PASSWORD}2` }, { ...adopted, password: TEST_PASSWORD }).password, {
             kind: "permanent",

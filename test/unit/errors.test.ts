@@ -3,7 +3,15 @@
  * of secrets, and the round trip through text (as after crossing gRPC).
  */
 import { strict as assert } from "assert";
-import { CognitoUserError, errorShape, isNotFound, redact, translateCognitoError } from "../../provider/core/errors";
+import {
+    CognitoUserError,
+    errorShape,
+    isResourceNotFound,
+    isUserNotFound,
+    poolNotFoundError,
+    redact,
+    translateCognitoError,
+} from "../../provider/core/errors";
 import { TEST_PASSWORD } from "./fixtures";
 
 /** An error shaped like the AWS SDK's service exceptions: `name` is Cognito's exception name. */
@@ -26,7 +34,11 @@ describe("errors", () => {
             assert.ok(error instanceof CognitoUserError);
             assert.equal(error.code, "USER_EXISTS");
             assert.match(error.message, /^\[USER_EXISTS\] /);
-            assert.match(error.message, /cognito-user:adoptExisting true/);
+            assert.doesNotMatch(
+                error.message,
+                /cognito-user:adoptExisting/,
+                "never a stack-wide switch: the one safe way out names the user",
+            );
             assert.doesNotMatch(error.message, /pulumi import/, "the CLI's import cannot serve a dynamic provider: never suggest it");
             assert.match(error.message, /\{ import: "eu-west-1_AbCdEf123\/alice@example\.com" \}/);
         });
@@ -35,10 +47,33 @@ describe("errors", () => {
             it(`maps ${name} to NOT_FOUND`, () => {
                 const error = translateCognitoError(sdkError(name, "not there"), context);
                 assert.equal(error.code, "NOT_FOUND");
-                assert.ok(isNotFound(error), "isNotFound must see through the translation");
-                assert.ok(isNotFound(sdkError(name, "x")));
+                const is = name === "UserNotFoundException" ? isUserNotFound : isResourceNotFound;
+                assert.ok(is(error), "the check must see through the translation");
+                assert.ok(is(sdkError(name, "x")));
             });
         }
+
+        it("never takes a missing pool for a missing user: Cognito answers the same for another Region or account", () => {
+            assert.ok(!isUserNotFound(sdkError("ResourceNotFoundException", "User pool x does not exist.")));
+            assert.ok(!isResourceNotFound(sdkError("UserNotFoundException", "User does not exist.")));
+        });
+
+        it("poolNotFoundError names the pool and where it was looked for, and for a recorded user the way out", () => {
+            const where = 'Region eu-west-1, AWS\'s endpoint, profile "prod"';
+            const recorded = poolNotFoundError({
+                operation: "AdminGetUser",
+                username: "ann",
+                userPoolId: "eu-west-1_AbC",
+                where,
+                recorded: true,
+            });
+            assert.equal(recorded.code, "NOT_FOUND");
+            assert.ok(recorded.message.includes("eu-west-1_AbC") && recorded.message.includes(where));
+            assert.match(recorded.message, /not taken for gone/);
+            assert.match(recorded.message, /pulumi state delete/);
+            const fresh = poolNotFoundError({ operation: "DescribeUserPool", username: "ann", userPoolId: "eu-west-1_AbC", where });
+            assert.doesNotMatch(fresh.message, /state delete/);
+        });
 
         it("maps TooManyRequestsException to THROTTLED and says what to do", () => {
             const error = translateCognitoError(sdkError("TooManyRequestsException", "Rate exceeded"), context);
@@ -50,7 +85,7 @@ describe("errors", () => {
             it(`maps ${name} to COGNITO_ERROR`, () => {
                 const error = translateCognitoError(sdkError(name, "nope"), context);
                 assert.equal(error.code, "COGNITO_ERROR");
-                assert.ok(!isNotFound(error));
+                assert.ok(!isUserNotFound(error) && !isResourceNotFound(error));
             });
         }
 

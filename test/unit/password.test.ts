@@ -3,6 +3,7 @@
  */
 import { strict as assert } from "assert";
 import {
+    declaredPasswordProblems,
     COGNITO_SYMBOLS,
     DEFAULT_PASSWORD_POLICY,
     generatePassword,
@@ -198,6 +199,27 @@ describe("passwords", () => {
                     requireSymbols: false,
                 },
             );
+        });
+    });
+
+    describe("declaredPasswordProblems: checked before any write", () => {
+        const policy = { minimumLength: 12, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: true };
+
+        it("names the field, the user and every rule broken, and what to declare instead, never the password", () => {
+            const weak = "short1";
+            const [problem, ...rest] = declaredPasswordProblems({ password: weak }, policy, 'user "ann" in pool eu-west-1_AbC');
+            assert.equal(rest.length, 0);
+            assert.match(problem, /^password of user "ann" in pool eu-west-1_AbC does not meet the pool's password policy/);
+            assert.match(problem, /shorter than 12 characters/);
+            assert.match(problem, /no upper-case letter/);
+            assert.match(problem, /no symbol/);
+            assert.match(problem, /at least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol/);
+            assert.ok(!problem.includes(weak));
+        });
+
+        it("checks a temporary password too, and passes one that meets the policy", () => {
+            assert.equal(declaredPasswordProblems({ temporaryPassword: "nope" }, policy, "x").length, 1);
+            assert.deepEqual(declaredPasswordProblems({ password: "Correct-Horse-9" }, policy, "x"), []);
         });
     });
 });

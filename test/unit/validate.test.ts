@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { DEFAULT_MAX_ATTEMPTS, UNKNOWN } from "../../provider/core/types";
-import { regionFromPoolId, validateUserInputs } from "../../provider/core/validate";
+import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../../provider/core/validate";
 import { checkedInputs, failureOf, failuresFor, LOCAL_POOL, rawInputs, REAL_POOL, TEST_PASSWORD } from "./fixtures";
 
 describe("validateUserInputs", () => {
@@ -304,8 +304,11 @@ describe("validateUserInputs", () => {
             assert.equal(regionFromPoolId(LOCAL_POOL), undefined);
         });
 
-        it("keeps a declared Region over the pool id's", () => {
-            assert.equal(checkedInputs({ userPoolId: REAL_POOL, region: "us-east-2" }).region, "us-east-2");
+        it("rejects a declared Region that contradicts the pool id's, naming both and the fix", () => {
+            const failure = failureOf(failuresFor({ userPoolId: REAL_POOL, region: "us-east-2" }), "region");
+            assert.match(failure.reason, /"us-east-2" contradicts the pool id eu-west-1_AbCdEf123, which lives in eu-west-1/);
+            assert.match(failure.reason, /remove the region input/);
+            assert.equal(checkedInputs({ userPoolId: REAL_POOL, region: "eu-west-1" }).region, "eu-west-1");
         });
 
         it("defaults the Region when an endpoint is given (emulators ignore it)", () => {
@@ -432,5 +435,29 @@ describe("validateUserInputs", () => {
             });
             assert.deepEqual(failures.map((f) => f.property).sort(), ["enabled", "groups[0]", "region", "userPoolId", "username"]);
         });
+    });
+});
+
+describe("withoutSecretValues: check failures the engine prints", () => {
+    const secret = "Sup3r-Secret-Value!";
+
+    it("moves a failure about a secret input off its property, naming it in the reason", () => {
+        const failures = withoutSecretValues([{ property: "password", reason: "too long." }], { password: secret }, [secret]);
+        assert.deepEqual(failures, [{ property: "", reason: "password: too long." }]);
+        assert.deepEqual(withoutSecretValues([{ property: "userPasswords", reason: "x" }], {}, []), [
+            { property: "", reason: "userPasswords: x" },
+        ]);
+    });
+
+    it("does the same for any property whose value holds a declared password", () => {
+        const raw = { declaredUsers: [{ username: "a", password: secret }] };
+        assert.deepEqual(withoutSecretValues([{ property: "declaredUsers", reason: "bad" }], raw, [secret]), [
+            { property: "", reason: "declaredUsers: bad" },
+        ]);
+    });
+
+    it("leaves other failures on their property", () => {
+        const failure = { property: "groups[0]", reason: "bad name" };
+        assert.deepEqual(withoutSecretValues([failure], { groups: ["a b"], password: secret }, [secret]), [failure]);
     });
 });
