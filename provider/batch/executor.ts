@@ -139,12 +139,12 @@ const isThrottled = (error: unknown) => (error as CognitoUserError).code === "TH
 /** Runs `run`, and again after a growing pause while it fails in a way `retryable` accepts. */
 async function withThrottleRetry<T>(
     retry: ThrottleRetry,
-    run: () => Promise<T>,
+    run: (attempt: number) => Promise<T>,
     retryable: (error: unknown) => boolean = isThrottled,
 ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
         try {
-            return await run();
+            return await run(attempt);
         } catch (error) {
             if (attempt >= retry.retries || !retryable(error)) throw error;
             const delay = Math.min(retry.delayMs * 2 ** attempt, 30_000) * (0.5 + Math.random() / 2);
@@ -190,7 +190,7 @@ function recordFailure(
     let message = redact(shape.message, secrets);
     if (shape.code === "USER_EXISTS") {
         // The single-user way out (the `import` option) does not fit a batch member: the batch's own switch does.
-        message = `${message.split(" To manage that user")[0]} To manage it with this batch, set \`adoptExisting: true\` on the batch, or remove it from the declaration.`;
+        message = `${message.split(" To manage that user")[0]} Set \`adoptExisting: true\` on the batch to manage it with this batch, or remove it from the declaration.`;
     }
     run.failures.push({ username, action, operation: (error as CognitoUserError).operation, code: shape.code, message });
 }
@@ -205,7 +205,11 @@ export async function createUsers(run: BatchRun, users: UserInputs[]): Promise<v
         const firstTryAt = Date.now();
         const retryable = (error: unknown) => isThrottled(error) || (error as CognitoUserError).code === "ROLLBACK_FAILED";
         try {
-            const outputs = await withThrottleRetry(run.retry, () => createUser(run.client, inputs, { firstTryAt }), retryable);
+            const outputs = await withThrottleRetry(
+                run.retry,
+                (attempt) => createUser(run.client, inputs, attempt > 0 ? { firstTryAt } : {}),
+                retryable,
+            );
             run.state.set(inputs.username, outputs);
             progress.tick(true);
         } catch (error) {

@@ -395,7 +395,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             assert.deepEqual(Object.keys((error.properties as unknown as BatchOutputs).users), ["insider"]);
         });
 
-        it("a process killed mid-batch: the next create adopts the users it left, every user exactly once", async function () {
+        it("a process killed mid-batch: the next create refuses the users it left (USER_EXISTS, naming the way out); with adoptExisting it converges, every user exactly once", async function () {
             const pool = await createTestPool(cognito.client, { groups: ["viewers"] });
             const total = 400;
             const users = Array.from({ length: total }, (_, i) => ({
@@ -432,7 +432,15 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             await exited;
             assert.ok(atKill >= 100 && atKill < total, `the child was killed mid-batch (${atKill} users existed)`);
 
-            const { outs } = await handlers.create({ ...inputs, rates: UNPACED });
+            // Nothing proves the killed run's users are this batch's: adoption only when asked.
+            const refused = await expectBatchError(() => handlers.create({ ...inputs, rates: UNPACED }));
+            assert.equal(refused.code, "USER_EXISTS");
+            assert.ok(refused.failures.length >= atKill && refused.failures.every((f) => f.code === "USER_EXISTS"));
+            assert.match(refused.message, /Set `adoptExisting: true` on the batch/);
+            const partial = refused.properties as unknown as BatchOutputs;
+            assert.equal(partial.count + refused.failures.length, total, "the users this run created are recorded");
+
+            const { outs } = await handlers.update(refused.id!, partial, { ...inputs, rates: UNPACED, adoptExisting: true });
             const recorded = outs as BatchOutputs;
             assert.equal(recorded.count, total);
             const stored = await listPoolUsers(cognito.client, pool.id);

@@ -316,11 +316,16 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
             await handlers.remove(id, outs);
         });
 
-        it("deleting a user whose pool is gone succeeds; reading it reports it gone", async function () {
+        it("a pool that cannot be found is never 'user gone': refresh fails naming pool, Region and endpoint; delete at the emulator it was created at succeeds", async function () {
             const doomed = await createTestPool(cognito.client);
             const { id, outs } = await created({ userPoolId: doomed.id, username: "orphan", attributes: { email: "orphan@example.com" } });
             await cognito.client.send(new DeleteUserPoolCommand({ UserPoolId: doomed.id }));
-            assert.equal((await handlers.read(id, outs)).id, "");
+            const error = await expectError(() => handlers.read(id, outs));
+            assert.equal(error.code, "NOT_FOUND");
+            assert.ok(error.message.includes(`pool ${doomed.id} cannot be found at Region ${TEST_REGION}, endpoint ${cognito.endpoint}`));
+            assert.match(error.message, /not taken for gone/);
+            assert.match(error.message, /pulumi state delete/);
+            // The endpoint it was created at (one account) answers that the pool is gone: the user went with it.
             await handlers.remove(id, outs);
         });
     });
@@ -450,7 +455,7 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
             emailPool = await createTestPool(cognito.client, { emailAsUsername: true, groups });
         });
 
-        it("adopts by <pool>/<username>: same sub, declared attributes and groups applied, undeclared attributes and the password left alone", async function () {
+        it("adopts by <pool>/<username>: same sub, declared attributes, groups and password applied, undeclared attributes left alone", async function () {
             const password = newPassword();
             const made = await created({
                 userPoolId: pool.id,
@@ -470,13 +475,14 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
             });
             assert.equal(adopted.id, made.id);
             assert.equal(adopted.outs.sub, made.outs.sub, "the same user");
-            assert.equal(adopted.outs.passwordManaged, false);
+            assert.equal(adopted.outs.passwordManaged, true);
             assert.deepEqual(adopted.outs.attributes, { given_name: "Olga-2" }, "only declared attributes are recorded");
             const stored = (await getStoredUser(cognito.client, pool.id, "olga"))!;
             assert.equal(stored.attributes.given_name, "Olga-2");
             assert.equal(stored.attributes.family_name, "Ott", "an undeclared attribute is kept");
             assert.deepEqual(stored.groups, ["editors"]);
-            assert.equal(await signIn(cognito.client, pool, "olga", password), "SIGNED_IN", "the password in Cognito is untouched");
+            assert.equal(await signIn(cognito.client, pool, "olga", newPasswordDeclared), "SIGNED_IN", "the declared password was set");
+            assert.equal(adopted.outs.password, newPasswordDeclared, "recorded because it was set");
             assertNoSecret(JSON.stringify(adopted.outs.attributes), [password, newPasswordDeclared]);
 
             // The declared password is recorded: no diff now, a later change is applied.
@@ -487,6 +493,18 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
                 password: newPasswordDeclared,
                 groups: ["editors"],
             });
+            assert.equal((await handlers.diff(adopted.id, adopted.outs, same)).changes, false);
+            await handlers.remove(adopted.id, adopted.outs);
+        });
+
+        it("adopts without a declared password: the password is left alone and no password output is recorded", async function () {
+            const password = newPassword();
+            await created({ userPoolId: pool.id, username: "pia", password });
+            const adopted = await created({ userPoolId: pool.id, username: "pia", importId: `${pool.id}/pia` });
+            assert.equal(adopted.outs.passwordManaged, false);
+            assert.equal(adopted.outs.password, undefined, "never set by the provider, so never recorded");
+            assert.equal(await signIn(cognito.client, pool, "pia", password), "SIGNED_IN", "the password in Cognito is untouched");
+            const same = await checked({ userPoolId: pool.id, username: "pia" });
             assert.equal((await handlers.diff(adopted.id, adopted.outs, same)).changes, false);
             await handlers.remove(adopted.id, adopted.outs);
         });
