@@ -1,15 +1,18 @@
 /**
  * Shared helpers for tests that run against the embedded Cognito (cognito-local): start it, make
  * pools, groups and an app client shaped like real ones, and read users straight from Cognito so
- * tests assert on what is really stored, not on what the provider says it stored.
+ * tests assert on what is really stored, not on what the provider says it stored. The pool, user and
+ * sign-in helpers work against moto's server too (./moto.ts).
  */
 import {
     AdminGetUserCommand,
+    AdminInitiateAuthCommand,
     AdminListGroupsForUserCommand,
     CognitoIdentityProviderClient,
     CreateGroupCommand,
     CreateUserPoolClientCommand,
     CreateUserPoolCommand,
+    ExplicitAuthFlowsType,
     InitiateAuthCommand,
     ListUsersCommand,
     PasswordPolicyType,
@@ -68,6 +71,10 @@ export interface TestPoolOptions {
     groups?: string[];
     /** Custom string attributes in the pool's schema, without `custom:` (real Cognito rejects undeclared ones). */
     customAttributes?: string[];
+    /** The pool's password policy; default `TEST_PASSWORD_POLICY`. */
+    passwordPolicy?: PasswordPolicyType;
+    /** The app client's auth flows; default USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH. */
+    authFlows?: ExplicitAuthFlowsType[];
 }
 
 /** A pool made by `createTestPool`. */
@@ -84,7 +91,7 @@ export async function createTestPool(client: CognitoIdentityProviderClient, opti
         new CreateUserPoolCommand({
             PoolName: `test-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
             UsernameAttributes: options.emailAsUsername ? ["email"] : undefined,
-            Policies: { PasswordPolicy: TEST_PASSWORD_POLICY },
+            Policies: { PasswordPolicy: options.passwordPolicy ?? TEST_PASSWORD_POLICY },
             Schema: (options.customAttributes ?? []).map((name) => ({ Name: name, AttributeDataType: "String", Mutable: true })),
             AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
         }),
@@ -95,7 +102,7 @@ export async function createTestPool(client: CognitoIdentityProviderClient, opti
         new CreateUserPoolClientCommand({
             UserPoolId: id,
             ClientName: "tests",
-            ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            ExplicitAuthFlows: options.authFlows ?? ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         }),
     );
     return { id, clientId: app.UserPoolClient!.ClientId! };
@@ -164,6 +171,39 @@ export async function signIn(client: CognitoIdentityProviderClient, pool: TestPo
     );
     if (r.AuthenticationResult?.AccessToken) return "SIGNED_IN";
     return r.ChallengeName ?? "NO_TOKENS";
+}
+
+/**
+ * Signs in with ADMIN_USER_PASSWORD_AUTH (the app client must allow it), as a backend would. Returns
+ * "SIGNED_IN" when Cognito issued tokens, else the challenge it asked for; throws when it refused.
+ */
+export async function adminSignIn(
+    client: CognitoIdentityProviderClient,
+    pool: TestPool,
+    username: string,
+    password: string,
+): Promise<string> {
+    const r = await client.send(
+        new AdminInitiateAuthCommand({
+            UserPoolId: pool.id,
+            ClientId: pool.clientId,
+            AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
+    );
+    if (r.AuthenticationResult?.AccessToken) return "SIGNED_IN";
+    return r.ChallengeName ?? "NO_TOKENS";
+}
+
+/** Runs `run`, expecting Cognito itself (the SDK, not the provider) to refuse with the exception `name`; returns it. */
+export async function expectCognitoException(name: string, run: () => Promise<unknown>): Promise<Error> {
+    try {
+        await run();
+    } catch (error) {
+        assert.equal((error as Error).name, name, `expected ${name}, got ${(error as Error).name}: ${(error as Error).message}`);
+        return error as Error;
+    }
+    assert.fail(`expected ${name}, but the call succeeded`);
 }
 
 /** Runs `run`, expecting a CognitoUserError; returns it. */
