@@ -241,7 +241,7 @@ export async function deleteUsers(run: BatchRun, users: Array<{ username: string
     await runPool(users, run.settings.concurrency, async ({ username, record }) => {
         try {
             const context = { ...run.settings, username };
-            await withThrottleRetry(run.retry, () => deleteUser(run.client, context, record.cognitoUsername));
+            await withThrottleRetry(run.retry, () => deleteUser(run.client, context, record.cognitoUsername, record.sub));
             run.state.remove(username);
             progress.tick(true);
         } catch (error) {

@@ -129,6 +129,6 @@ export async function remove(id: string, props: Partial<UserOutputs>): Promise<v
     return withCognitoUserErrors(async () => {
         const inputs = recordedInputs(id, props);
         const name = props.cognitoUsername ?? parseUserResourceId(id).username;
-        await deleteUser(createCognitoClient(connectionOf(inputs)), inputs, name);
+        await deleteUser(createCognitoClient(connectionOf(inputs)), inputs, name, props.sub);
     });
 }

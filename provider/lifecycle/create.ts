@@ -110,7 +110,7 @@ export async function createUser(
         try {
             await step(operation, ref, call);
         } catch (error) {
-            await rollBack(client, inputs, canonical, operation, error as Error, ref);
+            await rollBack(client, inputs, created, operation, error as Error, ref);
         }
     }
 
@@ -238,14 +238,15 @@ async function adoptUser(
 async function rollBack(
     client: CognitoIdentityProviderClient,
     inputs: UserInputs,
-    canonical: string,
+    created: CognitoUserRecord,
     operation: string,
     cause: Error,
     ref: UserRef,
 ): Promise<never> {
+    const canonical = created.username;
     const reason = (cause as CognitoUserError).toJSON?.().message ?? redact(cause.message, ref.secrets ?? []);
     try {
-        await deleteUser(client, inputs, canonical);
+        await deleteUser(client, inputs, canonical, created.attributes.sub);
     } catch (deleteError) {
         const left = await getUser(client, inputs, canonical).then(
             (user) => user !== undefined,

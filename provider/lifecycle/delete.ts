@@ -7,17 +7,25 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../core/errors";
 import { adminDeleteUser } from "../cognito/adminDeleteUser";
 import { describeConnection } from "../cognito/client";
-import { ReadContext } from "./read";
+import { getRecordedUser, ReadContext } from "./read";
 import { step } from "./step";
 
 /**
- * Deletes the user; succeeds when it is already gone. A missing pool is taken as gone only at an
+ * Deletes the user recorded as `cognitoUsername` (with `sub`, when recorded), after checking that Cognito
+ * still has that very user; succeeds when it is already gone. A missing pool is taken as gone only at an
  * endpoint the user was created at by name (cognito-local, moto, LocalStack: one account, so
  * ResourceNotFoundException there means the pool is gone). At AWS, where the same answer comes for a
  * pool in another account or Region, it fails with the way out.
  */
-export async function deleteUser(client: CognitoIdentityProviderClient, context: ReadContext, cognitoUsername: string): Promise<void> {
+export async function deleteUser(
+    client: CognitoIdentityProviderClient,
+    context: ReadContext,
+    cognitoUsername: string,
+    sub?: string,
+): Promise<void> {
     try {
+        // Only that very user: by an alias value or a reused name, the delete could reach another one.
+        if (!(await getRecordedUser(client, context, { cognitoUsername, sub }, "AdminGetUser (before AdminDeleteUser)"))) return;
         await step("AdminDeleteUser", context, () => adminDeleteUser(client, context.userPoolId, cognitoUsername));
     } catch (error) {
         if (isUserNotFound(error)) return;

@@ -66,6 +66,24 @@ export async function findUserByAnyName(
 }
 
 /**
+ * The recorded user, only if Cognito still has that very user: the same canonical Username and, where
+ * recorded, the same sub. `AdminGetUser` also resolves alias values (an email, a phone,
+ * preferred_username) in pools that have them, so a name alone could reach another user that took the
+ * address; and a user deleted and made again under the same name has another sub.
+ */
+export async function getRecordedUser(
+    client: CognitoIdentityProviderClient,
+    context: ReadContext,
+    recorded: { cognitoUsername: string; sub?: string },
+    operation?: string,
+): Promise<CognitoUserRecord | undefined> {
+    const user = await getUser(client, context, recorded.cognitoUsername, { operation, recorded: true });
+    if (!user || user.username !== recorded.cognitoUsername) return undefined;
+    if (recorded.sub && user.attributes.sub && user.attributes.sub !== recorded.sub) return undefined;
+    return user;
+}
+
+/**
  * Reads a user's outputs: the user recorded under `cognitoUsername` (a refresh, the end of an update),
  * or, with `lookup`, the one a program names for import. Undefined when the user does not exist, so
  * `pulumi refresh` drops it and the next `up` creates it again.
@@ -79,7 +97,7 @@ export async function readUser(
 ): Promise<UserOutputs | undefined> {
     const user = lookup
         ? await findUserByAnyName(client, inputs, cognitoUsername)
-        : await getUser(client, inputs, cognitoUsername, { recorded: true });
+        : await getRecordedUser(client, inputs, { cognitoUsername, sub: olds?.sub });
     if (!user) return undefined;
     const groups = await step("AdminListGroupsForUser", inputs, () => adminListGroupsForUser(client, inputs.userPoolId, user.username));
     const adopted = olds?.cognitoUsername === undefined;

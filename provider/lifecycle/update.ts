@@ -16,7 +16,7 @@ import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
 import { adminUpdateUserAttributes } from "../cognito/adminUpdateUserAttributes";
 import { describeConnection } from "../cognito/client";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "./create";
-import { getUser, readUser } from "./read";
+import { getRecordedUser, readUser } from "./read";
 import { step, UserRef } from "./step";
 
 /**
@@ -33,21 +33,28 @@ export class PartialUpdateError extends CognitoUserError {
 }
 
 /**
- * Checks that the user recorded in `olds` is the one `news`' connection reaches, by its canonical
- * Username and its sub, before a changed Region or endpoint is recorded. Raises NOT_FOUND otherwise:
- * a user is never re-pointed to a service that does not provably hold it.
+ * Checks that `news`' connection reaches the very user recorded in `olds` (its canonical Username and
+ * sub) before anything is written: `AdminUpdateUserAttributes` and the others also accept alias values,
+ * so a name alone could reach another user. Raises NOT_FOUND otherwise, naming the way out; a user is
+ * never re-pointed to a service that does not provably hold it.
  */
 export async function assertSameUserAt(client: CognitoIdentityProviderClient, olds: UserOutputs, news: UserInputs): Promise<void> {
-    const found = await getUser(client, news, olds.cognitoUsername, { operation: "AdminGetUser (new Region or endpoint)" }).catch(
-        () => undefined,
-    );
-    if (found && found.attributes.sub === olds.sub) return;
+    const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
+    const found = await getRecordedUser(client, news, olds, "AdminGetUser (before the update)").catch((error) => {
+        if (moved) return undefined; // the new connection cannot even find the pool: it does not hold the user
+        throw error;
+    });
+    if (found) return;
+    const who = `user "${olds.username}" (Username ${olds.cognitoUsername}, sub ${olds.sub})`;
     throw new CognitoUserError(
         "NOT_FOUND",
-        `user "${olds.username}" (Username ${olds.cognitoUsername}, sub ${olds.sub}) was created at ${describeConnection(olds)}, ` +
-            `and ${describeConnection(news)} does not hold it. A user is never moved by a change of Region or endpoint, ` +
-            "nor by AWS_REGION or AWS_ENDPOINT_URL* in the environment: restore the connection it was created with " +
-            "(declare `region` / `endpoint`, or unset the variables), or, to create it anew there, run `pulumi up --replace <its URN>`.",
+        moved
+            ? `${who} was created at ${describeConnection(olds)}, and ${describeConnection(news)} does not hold it. ` +
+                  "A user is never moved by a change of Region or endpoint, nor by AWS_REGION or AWS_ENDPOINT_URL* in the environment: " +
+                  "restore the connection it was created with (declare `region` / `endpoint`, or unset the variables), " +
+                  "or, to create it anew there, run `pulumi up --replace <its URN>`. Nothing was changed."
+            : `${who} is no longer in pool ${olds.userPoolId}: run \`pulumi refresh\` (it drops the user from the state), then \`pulumi up\` to create it again. Nothing was changed.`,
+        { operation: "AdminGetUser (before the update)" },
     );
 }
 
