@@ -1,8 +1,9 @@
 /**
  * Faults the embedded Cognito cannot produce: throttling storms (answered with Cognito's real
  * TooManyRequestsException response by the fault proxy in front of cognito-local,
- * test/support/faultProxy.ts, so the SDK's own retry and deserializer run) and steps that fail after the user exists (aws-sdk-client-mock:
- * a password refused by the pool's policy, a delete that fails during rollback).
+ * test/support/faultProxy.ts, so the SDK's own retry and deserializer run) and steps that fail after
+ * the user exists (aws-sdk-client-mock: a password refused by the pool's policy, a delete that fails
+ * during rollback).
  */
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
