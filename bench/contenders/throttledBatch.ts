@@ -1,6 +1,7 @@
 /**
- * Contender "throttled": the batch seeding N users through ./throttleProxy.ts, which enforces the
- * UserCreation quota (50 AdminCreateUser a second by default) that cognito-local lacks. The users get a
+ * Contender "throttled": the batch seeding N users through the fault proxy (test/support/faultProxy.ts)
+ * with a rate limit on the UserCreation category: the quota (50 AdminCreateUser a second by default)
+ * that cognito-local lacks, answered with TooManyRequestsException past it. The users get a
  * temporary password, so each costs exactly one AdminCreateUser: the run measures how close the batch's
  * pacing gets to the UserCreation quota. (A permanent password adds an AdminSetUserPassword, which
  * Cognito counts in a slower category, so confirmed users are seeded at that category's rate.) Two runs:
@@ -13,7 +14,7 @@
  */
 import { randomBytes } from "crypto";
 import { BenchContext, BenchRow } from "../harness";
-import { startThrottleProxy, ThrottleProxy } from "../throttleProxy";
+import { FaultProxy, startFaultProxy } from "../../test/support/faultProxy";
 import { BATCH_PROGRAM, unpacedRates } from "./pulumiBatch";
 import { runPulumiLifecycle } from "./pulumiLifecycle";
 
@@ -21,14 +22,14 @@ import { runPulumiLifecycle } from "./pulumiLifecycle";
 const BENCH_TEMPORARY_PASSWORD = `Tmp-${randomBytes(8).toString("hex")}-9a!`;
 
 /** Copies the proxy's counts for the `up` just run into its row. */
-function recordProxy(row: BenchRow, proxy: ThrottleProxy, quota: number): void {
-    const stats = proxy.stats();
-    const rate = proxy.achievedRate();
+function recordProxy(row: BenchRow, proxy: FaultProxy, quota: number): void {
+    const counts = proxy.counts();
+    const rate = proxy.admittedRate("userCreation");
     const setPasswordRate = proxy.operationRate("AdminSetUserPassword");
-    row.extra.admittedCreates = stats.admitted;
-    row.extra.throttledResponses = Object.values(stats.throttled).reduce((a, b) => a + b, 0);
-    row.extra.requestsForwarded = Object.values(stats.forwarded).reduce((a, b) => a + b, 0);
-    row.extra.rejectedByProxyBounds = stats.rejectedByBounds;
+    row.extra.admittedCreates = counts.rateLimits.userCreation?.admitted ?? 0;
+    row.extra.throttledResponses = counts.total.rateLimit;
+    row.extra.requestsForwarded = counts.total.forwarded;
+    row.extra.rejectedByProxyBounds = counts.rejectedByBounds;
     if (setPasswordRate !== undefined) row.extra.setPasswordRate = setPasswordRate;
     if (rate !== undefined) {
         row.extra.achievedCreateRate = rate;
@@ -45,9 +46,12 @@ function recordProxy(row: BenchRow, proxy: ThrottleProxy, quota: number): void {
 /** Runs both throttled batch `up`s at N; their users go with their pools afterwards. */
 export async function runThrottledBatch(ctx: BenchContext, n: number): Promise<BenchRow[]> {
     const { throttleRate, throttleBurst } = ctx.options;
-    const proxy = await startThrottleProxy({ upstream: ctx.endpoint, ratePerSecond: throttleRate, burst: throttleBurst });
+    const proxy = await startFaultProxy({
+        upstream: ctx.endpoint,
+        rateLimits: { userCreation: { perSecond: throttleRate, burst: throttleBurst } },
+    });
     const proxyNote = `proxy: token bucket ${throttleRate}/s, burst ${throttleBurst}, on AdminCreateUser`;
-    const hooks = { beforeUp: () => proxy.resetStats(), afterUp: (row: BenchRow) => recordProxy(row, proxy, throttleRate) };
+    const hooks = { beforeUp: () => proxy.resetCounts(), afterUp: (row: BenchRow) => recordProxy(row, proxy, throttleRate) };
     try {
         const paced = await runPulumiLifecycle(
             ctx,
@@ -82,6 +86,6 @@ export async function runThrottledBatch(ctx: BenchContext, n: number): Promise<B
         );
         return [...paced, ...unpaced];
     } finally {
-        await proxy.close();
+        await proxy.stop();
     }
 }

@@ -31,7 +31,7 @@ import {
     TEST_PASSWORD_POLICY,
     TEST_REGION,
 } from "../support/cognito";
-import { FaultProxy, startFaultProxy, THROTTLED } from "../support/faultProxy";
+import { FaultProxy, startFaultProxy } from "../support/faultProxy";
 
 /** Stands for the serialized provider the dynamic-provider host adds to every input and output. */
 const PROVIDER = "exports.handler = () => ({ /* serialized provider */ })";
@@ -65,7 +65,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
 
     before(async function () {
         cognito = await startTestCognito();
-        proxy = await startFaultProxy(cognito.endpoint);
+        proxy = await startFaultProxy({ upstream: cognito.endpoint });
         handlers.setProgressSink((line) => progress.push(line));
     });
     after(async function () {
@@ -119,12 +119,12 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
         });
 
         it("checks the users without calling Cognito, keeping passwords out of the user list", async function () {
-            proxy.seen.clear();
+            proxy.resetCounts();
             inputs = await checked({ userPoolId: pool.id, declaredUsers: seed, batchName: "seed" });
             assert.equal(Object.keys(inputs.declaredUsers).length, 50);
             assertNoSecret(JSON.stringify(inputs.declaredUsers), [...passwords.values()]);
             assert.equal(Object.keys(inputs.userPasswords).length, 20);
-            assert.equal(proxy.seen.size, 0, "check made no Cognito call");
+            assert.equal(Object.keys(proxy.calls()).length, 0, "check made no Cognito call");
         });
 
         it("creates them paced at AWS's default rates, reading nothing back and the password policy once", async function () {
@@ -133,7 +133,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             id = created.id;
             outs = created.outs as BatchOutputs;
             assert.equal(outs.count, 50);
-            assert.deepEqual(Object.fromEntries(proxy.seen), {
+            assert.deepEqual(proxy.calls(), {
                 AdminCreateUser: 50,
                 AdminSetUserPassword: 20, // 10 generated + 10 declared permanent; temporary ones go with AdminCreateUser
                 AdminAddUserToGroup: 25,
@@ -291,25 +291,14 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
     describe("faults", function () {
         it("a throttling storm: every user created exactly once, none lost", async function () {
             const pool = await createTestPool(cognito.client, { groups: ["viewers"] });
-            const storm = await startFaultProxy(cognito.endpoint);
+            // Real Cognito's behaviour at a quota: everything throttled for a moment, then a token bucket
+            // of 40 requests per second. The batch ignores quotas (unpaced) and retries little in the SDK
+            // (maxAttempts 2), so both the SDK's and the batch's own retries are exercised.
+            const storm = await startFaultProxy({
+                upstream: cognito.endpoint,
+                rateLimits: { "*": { perSecond: 40, burst: 40, closedForMs: 1500 } },
+            });
             try {
-                // Real Cognito's behaviour at a quota: everything throttled for a moment, then a token bucket
-                // of 40 requests per second. The batch ignores quotas (unpaced) and retries little in the SDK
-                // (maxAttempts 2), so both the SDK's and the batch's own retries are exercised.
-                let startedAt = 0;
-                let tokens = 40;
-                let last = 0;
-                storm.setRule(() => {
-                    const now = Date.now();
-                    startedAt ||= now;
-                    last ||= now;
-                    if (now - startedAt < 1500) return THROTTLED;
-                    tokens = Math.min(40, tokens + ((now - last) / 1000) * 40);
-                    last = now;
-                    if (tokens < 1) return THROTTLED;
-                    tokens -= 1;
-                    return undefined;
-                });
                 const users = Array.from({ length: 150 }, (_, i) => ({
                     username: `storm-${i}`,
                     attributes: { email: `storm-${i}@example.com` },
@@ -317,7 +306,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
                 }));
                 const inputs = await checked({ userPoolId: pool.id, declaredUsers: users, rates: UNPACED, maxAttempts: 2 }, storm.endpoint);
                 const { outs } = await handlers.create(inputs);
-                assert.ok((storm.injected.get(THROTTLED.type) ?? 0) >= 10, "the storm throttled requests");
+                assert.ok(storm.counts().total.rateLimit >= 10, "the storm throttled requests");
                 assert.equal((outs as BatchOutputs).count, 150);
                 const stored = await listPoolUsers(cognito.client, pool.id);
                 assert.equal(stored.length, 150);

@@ -1,8 +1,9 @@
 /**
  * Faults the embedded Cognito cannot produce: throttling storms (answered with Cognito's real
- * TooManyRequestsException response by a fault-injecting transport in front of cognito-local, so the
- * SDK's own retry and deserializer run) and steps that fail after the user exists (aws-sdk-client-mock:
- * a password refused by the pool's policy, a delete that fails during rollback).
+ * TooManyRequestsException response by the fault proxy in front of cognito-local,
+ * test/support/faultProxy.ts, so the SDK's own retry and deserializer run) and steps that fail after
+ * the user exists (aws-sdk-client-mock: a password refused by the pool's policy, a delete that fails
+ * during rollback).
  */
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -33,6 +34,7 @@ import {
     TestPool,
     TEST_REGION,
 } from "../support/cognito";
+import { FaultProxy, startFaultProxy } from "../support/faultProxy";
 
 /** A fresh password meeting the test pools' policy; never printed. */
 function newPassword(): string {
@@ -64,53 +66,34 @@ function fastRetryClient(endpoint: string, attempts: number): CognitoIdentityPro
     });
 }
 
-/** Counts of throttled answers, by operation. */
-type Throttled = Record<string, number>;
-
-/**
- * Makes the client's transport answer each listed operation with Cognito's throttling response
- * (HTTP 400, TooManyRequestsException) `times` times, then pass it through to cognito-local.
- */
-function throttle(client: CognitoIdentityProviderClient, operations: string[], times: number): Throttled {
-    const throttled: Throttled = Object.fromEntries(operations.map((o) => [o, 0]));
-    const handler = client.config.requestHandler as unknown as {
-        handle: (request: { headers: Record<string, string> }, options?: unknown) => Promise<unknown>;
-    };
-    const passThrough = handler.handle.bind(handler);
-    handler.handle = async (request, options) => {
-        const operation = (request.headers["x-amz-target"] ?? "").split(".").pop()!;
-        if (operation in throttled && throttled[operation] < times) {
-            throttled[operation]++;
-            const body = Buffer.from(JSON.stringify({ __type: "TooManyRequestsException", message: "Rate exceeded" }));
-            return {
-                response: {
-                    statusCode: 400,
-                    reason: "Bad Request",
-                    headers: {
-                        "content-type": "application/x-amz-json-1.1",
-                        "x-amzn-requestid": "fault-injected",
-                        "content-length": String(body.length),
-                    },
-                    body,
-                },
-            };
-        }
-        return passThrough(request, options);
-    };
-    return throttled;
-}
-
 describe("faults the emulator cannot produce (integration)", function () {
     let cognito: TestCognito;
     let pool: TestPool;
+    let proxy: FaultProxy;
 
     before(async function () {
         cognito = await startTestCognito();
         pool = await createTestPool(cognito.client, { groups: ["admins", "editors"] });
+        proxy = await startFaultProxy({ upstream: cognito.endpoint });
+    });
+    afterEach(function () {
+        proxy?.setFaults(undefined);
     });
     after(async function () {
+        await proxy?.stop();
         await cognito?.stop();
     });
+
+    /**
+     * Makes the proxy answer the first `times` calls of each listed operation with Cognito's throttling
+     * response (HTTP 400, TooManyRequestsException), then pass it through to cognito-local. Returns
+     * the count of throttled answers so far, by operation.
+     */
+    function throttle(operations: string[], times: number): () => Record<string, number> {
+        proxy.setFaults(Object.fromEntries(operations.map((operation) => [operation, { throttle: { firstCalls: times } }])));
+        proxy.resetCounts();
+        return () => Object.fromEntries(operations.map((operation) => [operation, proxy.counts().operations[operation]?.throttle ?? 0]));
+    }
 
     describe("throttling", function () {
         it("the provider's client retries throttled calls adaptively, up to maxAttempts", async function () {
@@ -125,9 +108,9 @@ describe("faults the emulator cannot produce (integration)", function () {
         });
 
         it("a storm of TooManyRequestsException on every call of the create: the create still succeeds", async function () {
-            const client = fastRetryClient(cognito.endpoint, 5);
+            const client = fastRetryClient(proxy.endpoint, 5);
             const operations = ["AdminCreateUser", "AdminSetUserPassword", "AdminAddUserToGroup"];
-            const throttled = throttle(client, operations, 3);
+            const throttled = throttle(operations, 3);
             const password = newPassword();
             const inputs = await checked({
                 userPoolId: pool.id,
@@ -138,7 +121,7 @@ describe("faults the emulator cannot produce (integration)", function () {
             });
             const outs = await createUser(client, inputs);
             assert.deepEqual(
-                throttled,
+                throttled(),
                 { AdminCreateUser: 3, AdminSetUserPassword: 3, AdminAddUserToGroup: 3 },
                 "every call was throttled before it passed",
             );
@@ -153,12 +136,12 @@ describe("faults the emulator cannot produce (integration)", function () {
         });
 
         it("throttled on every attempt: THROTTLED, naming the call and the fix, and no user", async function () {
-            const client = fastRetryClient(cognito.endpoint, 3);
-            const throttled = throttle(client, ["AdminCreateUser"], Infinity);
+            const client = fastRetryClient(proxy.endpoint, 3);
+            const throttled = throttle(["AdminCreateUser"], Infinity);
             const password = newPassword();
             const inputs = await checked({ userPoolId: pool.id, username: "drowned", password, endpoint: cognito.endpoint });
             const error = await expectError(() => createUser(client, inputs));
-            assert.equal(throttled.AdminCreateUser, 3, "one call per attempt");
+            assert.equal(throttled().AdminCreateUser, 3, "one call per attempt");
             assert.equal(error.code, "THROTTLED");
             assert.match(error.message, /AdminCreateUser/);
             assert.match(error.message, /"drowned"/);
@@ -169,8 +152,8 @@ describe("faults the emulator cannot produce (integration)", function () {
         });
 
         it("a step throttled on every attempt after the user exists: rolled back, THROTTLED, naming the step", async function () {
-            const client = fastRetryClient(cognito.endpoint, 3);
-            throttle(client, ["AdminAddUserToGroup"], Infinity);
+            const client = fastRetryClient(proxy.endpoint, 3);
+            throttle(["AdminAddUserToGroup"], Infinity);
             const password = newPassword();
             const inputs = await checked({
                 userPoolId: pool.id,
