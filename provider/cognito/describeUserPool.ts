@@ -32,3 +32,8 @@ export function describeUserPool(client: CognitoIdentityProviderClient, userPool
     }
     return facts;
 }
+
+/** Forgets every pool's facts: for tests that give one pool id different answers. */
+export function forgetPoolFacts(): void {
+    cache.clear();
+}

@@ -398,17 +398,19 @@ describe("CognitoUser through the Pulumi CLI (e2e)", function () {
             ]);
             assert.match(
                 output,
-                /CognitoUser resource 'twice': property temporaryPassword value \S*\[secret\]\S* has a problem: password and temporaryPassword exclude each other: declare a permanent password, a temporary password, or generatePassword: true, not several/,
+                // Reported on no property: the engine would print a property's value, in clear for a pulumi.secret.
+                /CognitoUser resource 'twice' has a problem: temporaryPassword: password and temporaryPassword exclude each other: declare a permanent password, a temporary password, or generatePassword: true, not several/,
             );
         });
 
-        it("a pool that does not exist: [NOT_FOUND], naming the operation, the user and the pool", async function () {
+        it("a pool that does not exist: [NOT_FOUND], naming the operation, the user, the pool and where it was looked for", async function () {
             const output = await failingUp([
                 { name: "lost", userPoolId: "us-east-1_NoSuchPool1", username: "lost", passwordKey: "goodPassword" },
             ]);
+            // A declared password is checked against the pool's policy first: DescribeUserPool meets the missing pool.
             assert.match(
                 output,
-                /\[NOT_FOUND\] AdminCreateUser failed for user "lost" in pool us-east-1_NoSuchPool1: .*\(ResourceNotFoundException\)/,
+                /\[NOT_FOUND\] DescribeUserPool failed for user "lost": pool us-east-1_NoSuchPool1 cannot be found at Region us-east-1, endpoint http:\/\/127\.0\.0\.1:\d+, .*\(ResourceNotFoundException\)/,
             );
         });
 

@@ -5,7 +5,12 @@
  */
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, DeleteUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+    AdminAddUserToGroupCommand,
+    AdminCreateUserCommand,
+    AdminDeleteUserCommand,
+    DeleteUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/dynamic/handlers";
 import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/core/password";
 import { UserInputs, UserOutputs } from "../../provider/core/types";
@@ -314,6 +319,36 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
             const missing = await handlers.read(`${pool.id}/nobody@example.com`, declared);
             assert.equal(missing.id, "");
             await handlers.remove(id, outs);
+        });
+
+        it("refresh takes recorded state as recorded: a value today's rules reject does not break it", async function () {
+            const { id, outs } = await created({ userPoolId: pool.id, username: "legacy" });
+            // A later version may tighten a rule: state an earlier one wrote must still refresh and destroy.
+            const recorded = { ...outs, maxAttempts: 99, region: "legacy-region" } as UserOutputs;
+            const read = await handlers.read(id, recorded);
+            assert.equal(read.id, id);
+            await handlers.remove(id, recorded);
+            assert.equal(await getStoredUser(cognito.client, pool.id, "legacy"), undefined);
+        });
+
+        it("refresh and delete never reach another user through an alias value (cognito-local resolves emails in AdminGetUser)", async function () {
+            const { id, outs } = await created({
+                userPoolId: pool.id,
+                username: "ann@example.com",
+                attributes: { email: "ann@example.com" },
+            });
+            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: outs.cognitoUsername }));
+            await cognito.client.send(
+                new AdminCreateUserCommand({
+                    UserPoolId: pool.id,
+                    Username: "other",
+                    UserAttributes: [{ Name: "email", Value: "ann@example.com" }],
+                    MessageAction: "SUPPRESS",
+                }),
+            );
+            assert.equal((await handlers.read(id, outs)).id, "", "the recorded user is gone: dropped, not re-pointed");
+            await handlers.remove(id, outs);
+            assert.ok(await getStoredUser(cognito.client, pool.id, "other"), "the other user is untouched");
         });
 
         it("a pool that cannot be found is never 'user gone': refresh fails naming pool, Region and endpoint; delete at the emulator it was created at succeeds", async function () {

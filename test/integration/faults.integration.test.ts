@@ -11,6 +11,7 @@ import {
     AdminAddUserToGroupCommand,
     AdminCreateUserCommand,
     AdminDeleteUserCommand,
+    AdminGetUserCommand,
     AdminSetUserPasswordCommand,
     CognitoIdentityProviderClient,
     DescribeUserPoolCommand,
@@ -21,6 +22,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { mockClient } from "aws-sdk-client-mock";
 import * as handlers from "../../provider/dynamic/handlers";
 import { createCognitoClient } from "../../provider/cognito/client";
+import { forgetPoolFacts } from "../../provider/cognito/describeUserPool";
 import { UserInputs } from "../../provider/core/types";
 import { createUser } from "../../provider/lifecycle/create";
 import {
@@ -181,7 +183,7 @@ describe("faults the emulator cannot produce (integration)", function () {
         // emulator's own client is not used while it is in place.
         let cognitoMock: ReturnType<typeof mockClient>;
         const canonical = "0f9d3c1e-6a8b-4c55-9e21-3b7d2f1a4c60";
-        const poolId = "eu-west-1_AbCdEf123";
+        const poolId = "us-east-1_AbCdEf123";
         const created = {
             User: {
                 Username: canonical,
@@ -193,6 +195,15 @@ describe("faults the emulator cannot produce (integration)", function () {
 
         beforeEach(function () {
             cognitoMock = mockClient(CognitoIdentityProviderClient);
+            forgetPoolFacts();
+            cognitoMock.on(DescribeUserPoolCommand).resolves({ UserPool: {} }); // Cognito's default password policy
+            // The half-created user, as the rollback reads it before deleting that very user.
+            cognitoMock.on(AdminGetUserCommand).resolves({
+                Username: canonical,
+                UserStatus: "FORCE_CHANGE_PASSWORD",
+                Enabled: true,
+                UserAttributes: created.User.Attributes,
+            });
         });
         afterEach(function () {
             cognitoMock.restore();
