@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as assert from "assert";
 import { CognitoUserError } from "../../provider/core/errors";
-import { CognitoLocal, startCognitoLocal, useDummyCredentials } from "../../provider/local/cognitoLocal";
+import { CognitoLocal, CognitoLocalOptions, startCognitoLocal, useDummyCredentials } from "../../provider/local/cognitoLocal";
 
 /** The Region tests declare; cognito-local ignores it, the SDK needs one. */
 export const TEST_REGION = "us-east-1";
@@ -33,15 +33,18 @@ export interface TestCognito {
     client: CognitoIdentityProviderClient;
     /** The emulator process (port, data folder). */
     local: CognitoLocal;
-    /** Stops the emulator and removes its data folder. Safe to call twice. */
+    /** Stops the emulator and removes its data folder (unless the caller gave it). Safe to call twice. */
     stop(): Promise<void>;
 }
 
-/** Starts cognito-local on a free port with a temporary data folder; call `stop()` in `after()`. */
-export async function startTestCognito(): Promise<TestCognito> {
+/**
+ * Starts cognito-local on a free port with a temporary data folder, or with `options.dataDir` (e.g. one
+ * holding a recorded `.cognito/db`; the caller removes it); call `stop()` in `after()`.
+ */
+export async function startTestCognito(options: Pick<CognitoLocalOptions, "dataDir"> = {}): Promise<TestCognito> {
     // Before any client exists: the SDK reads credentials from the environment, and so does the provider.
     useDummyCredentials();
-    const local = await startCognitoLocal();
+    const local = await startCognitoLocal({ dataDir: options.dataDir });
     const client = new CognitoIdentityProviderClient({ region: TEST_REGION, endpoint: local.endpoint, maxAttempts: 1 });
     return {
         endpoint: local.endpoint,
