@@ -507,7 +507,7 @@ describe("CognitoUser through the Pulumi CLI (e2e)", function () {
                 assert.notEqual(plain.code, 0);
                 assert.match(
                     plain.stdout,
-                    /\[USER_EXISTS\] AdminCreateUser failed for user "user\d+".*pulumi config set cognito-user:adoptExisting true/,
+                    /\[USER_EXISTS\] AdminCreateUser failed for user "user\d+".*this resource did not create it.*\{ import: "[^"]+\/user\d+" \}/,
                 );
                 assertNoStackTrace(plain);
             }
