@@ -14,6 +14,7 @@ import {
     AdminDeleteUserCommand,
     AdminRemoveUserFromGroupCommand,
     AdminUpdateUserAttributesCommand,
+    DeleteUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/batch/handlers";
 import { BatchOperationError } from "../../provider/batch/errors";
@@ -286,6 +287,66 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
         assert.deepEqual(Object.keys(updated.users), ["ann@example.com"]);
         await handlers.remove(id, updated);
         assert.equal((await listPoolUsers(cognito.client, pool.id)).length, 0);
+    });
+
+    describe("real-account safety", function () {
+        it("refresh and delete reach only the recorded users: never one that took a deleted user's email, never through a missing pool", async function () {
+            const pool = await createTestPool(cognito.client);
+            const inputs = await checked({
+                userPoolId: pool.id,
+                declaredUsers: [
+                    { username: "ann@example.com", attributes: { email: "ann@example.com" } },
+                    { username: "bob@example.com", attributes: { email: "bob@example.com" } },
+                ],
+                rates: UNPACED,
+            });
+            const { id, outs } = await handlers.create(inputs);
+            const recorded = outs as BatchOutputs;
+            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "ann@example.com" }));
+            await cognito.client.send(
+                new AdminCreateUserCommand({
+                    UserPoolId: pool.id,
+                    Username: "other",
+                    UserAttributes: [{ Name: "email", Value: "ann@example.com" }],
+                    MessageAction: "SUPPRESS",
+                }),
+            );
+            const read = (await handlers.read(id, { ...recorded, __provider: PROVIDER } as never)).props as BatchOutputs;
+            assert.deepEqual(Object.keys(read.users), ["bob@example.com"], "the deleted user is dropped, not re-pointed");
+            await handlers.remove(id, recorded);
+            assert.ok(await getStoredUser(cognito.client, pool.id, "other"), "the other user is untouched");
+            assert.equal(await getStoredUser(cognito.client, pool.id, "bob@example.com"), undefined);
+
+            // A pool that cannot be found: refresh fails and changes nothing.
+            await cognito.client.send(new DeleteUserPoolCommand({ UserPoolId: pool.id }));
+            const error = await expectBatchError(() => handlers.read(id, { ...read, __provider: PROVIDER } as never));
+            assert.equal(error.code, "NOT_FOUND");
+            assert.match(error.message, /cannot be found at Region/);
+        });
+
+        it("a password the pool's policy refuses fails the whole create before any write, naming each user and rule", async function () {
+            const pool = await createTestPool(cognito.client);
+            const weak = "weak-1";
+            const inputs = await checked({
+                userPoolId: pool.id,
+                declaredUsers: [
+                    { username: "fine", password: newPassword() },
+                    { username: "feeble", password: weak },
+                    { username: "plain" },
+                ],
+                rates: UNPACED,
+            });
+            await assert.rejects(handlers.create(inputs), (error: Error) => {
+                assert.match(error.message, /\[VALIDATION_ERROR\]/);
+                assert.match(
+                    error.message,
+                    /password of user "feeble" does not meet the pool's password policy \(shorter than 12 characters/,
+                );
+                assert.ok(!error.message.includes(weak));
+                return true;
+            });
+            assert.deepEqual(await listPoolUsers(cognito.client, pool.id), [], "nothing was written");
+        });
     });
 
     describe("faults", function () {
