@@ -5,7 +5,6 @@
  * dynamic-provider host load the installed tarball and the installed @pulumi/pulumi.
  */
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,46 +20,8 @@ import {
     TestPool,
     TEST_REGION,
 } from "../support/cognito";
+import { ensureBuilt, exec, PULUMI_SDK_VERSION } from "../support/packedPackage";
 import { PulumiResult, runPulumi, RunPulumiOptions } from "../support/pulumiCli";
-
-/** The @pulumi/pulumi this repository pins: the CLI here matches it. */
-const PULUMI_SDK_VERSION: string = require("@pulumi/pulumi/package.json").version;
-
-/** Runs a command, collecting its output; throws with that output when it fails. */
-function exec(command: string, args: string[], cwd: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, {
-            cwd,
-            env: { ...process.env, npm_config_update_notifier: "false" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let output = "";
-        child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-        child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-        child.on("error", reject);
-        child.on("close", (code) =>
-            code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) exited with ${code}:\n${output}`)),
-        );
-    });
-}
-
-/** The newest modification time under `dir` of files with the extension. */
-function newestMtime(dir: string, extension: string): number {
-    let newest = 0;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) newest = Math.max(newest, newestMtime(file, extension));
-        else if (entry.name.endsWith(extension)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
-    }
-    return newest;
-}
-
-/** `npm run build` unless dist/ is newer than every source (`npm test` has just built it). */
-async function ensureBuilt(): Promise<void> {
-    const dist = path.join(repoRoot, "dist", "provider");
-    if (fs.existsSync(dist) && newestMtime(dist, ".js") >= newestMtime(path.join(repoRoot, "provider"), ".ts")) return;
-    await exec("npm", ["run", "build", "--silent"], repoRoot);
-}
 
 /** The programs: one user each, from stack config, exporting what the test checks. */
 const TS_PROGRAM = `import * as pulumi from "@pulumi/pulumi";

@@ -1,8 +1,7 @@
 /**
  * The package as users get it: `npm pack` of this repository and `npm install` of the tarball into a
  * fresh project, so nothing resolves to the repository's sources (the program, the language host's
- * runner and the dynamic-provider host all load the installed copy). test/e2e/package.e2e.test.ts does
- * the same inline.
+ * runner and the dynamic-provider host all load the installed copy).
  */
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
