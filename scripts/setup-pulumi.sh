@@ -37,6 +37,13 @@ sdk_pkg="$repo/node_modules/@pulumi/pulumi/package.json"
 [ -f "$sdk_pkg" ] || fail "$sdk_pkg not found: run 'npm ci' first"
 command -v node >/dev/null || fail "node is not on PATH"
 sdk_version=$(node -p 'require(process.argv[1]).version' "$sdk_pkg")
+# The locked @pulumi/pulumi is the newest release, which may need a newer Node than the one running.
+sdk_node=$(node -p 'require(process.argv[1]).engines?.node ?? ""' "$sdk_pkg")
+if node -e 'const m = /^>=\s*(\d+)/.exec(process.argv[1]); process.exit(m && +process.versions.node.split(".")[0] < +m[1] ? 0 : 1)' "$sdk_node"; then
+  say "warning: @pulumi/pulumi $sdk_version needs Node $sdk_node, this is $(node --version). Use Node 24 (npm run setup:node,
+  then PATH=\"$tools/node24/bin:\$PATH\"), or install the lowest tested release, which supports Node 20:
+  npm install --no-save @pulumi/pulumi@$(node -p 'require(process.argv[1]).peerDependencies["@pulumi/pulumi"].match(/>=(\S+)/)?.[1] ?? "?"' "$repo/package.json")"
+fi
 # go.mod pins the CLI as `require github.com/pulumi/pulumi/pkg/v3 vX.Y.Z` (single or block form).
 gomod_version=$(sed -nE 's#^[[:space:]]*(require[[:space:]]+)?github\.com/pulumi/pulumi/pkg/v3[[:space:]]+(v[^[:space:]]+).*#\2#p' \
   "$cli_module/go.mod" | head -n1)
