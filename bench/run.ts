@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     };
     const skippedBatch = (id: string, label: string, n: number) => {
         const row = newRow(id, label, n);
-        row.skipped = "CognitoUserBatch is not built (provider/cognitoUserBatch.ts not exported yet)";
+        row.skipped = "CognitoUserBatch is not built (provider/batch/cognitoUserBatch.ts not exported yet)";
         return row;
     };
     try {

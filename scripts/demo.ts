@@ -19,7 +19,7 @@ import {
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { errorShape } from "../provider/core/errors";
+import { errorShape } from "../provider/shared/errors";
 import { freePort, portAnswers, startCognitoLocal, useDummyCredentials } from "../provider/local/cognitoLocal";
 import { repoRoot, toolsDir } from "./pulumiEnv";
 import { runPulumi } from "./runPulumi";

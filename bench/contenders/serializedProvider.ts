@@ -24,7 +24,7 @@ async function serializedBytes(provider: unknown): Promise<number> {
 /** Both providers' sizes, from the built package (dist/). */
 export async function measureSerializedProviders(): Promise<SerializedProviderSizes> {
     const sizes: SerializedProviderSizes = {};
-    const { cognitoUserProvider } = require(path.join(repoRoot, "dist/provider/dynamic/provider")) as { cognitoUserProvider: unknown };
+    const { cognitoUserProvider } = require(path.join(repoRoot, "dist/provider/user/provider")) as { cognitoUserProvider: unknown };
     sizes.cognitoUser = await serializedBytes(cognitoUserProvider);
     try {
         const { cognitoUserBatchProvider } = require(path.join(repoRoot, "dist/provider/batch/provider")) as {

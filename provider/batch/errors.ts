@@ -2,7 +2,7 @@
  * The batch's error: which users failed and why, and — when the batch changed Cognito before failing —
  * the state to record, so a failure for some users never loses the users already created.
  */
-import { CognitoUserError, CognitoUserErrorCode } from "../core/errors";
+import { CognitoUserError, CognitoUserErrorCode } from "../shared/errors";
 import { BatchUserFailure } from "./types";
 
 /** How many failed users the message lists; the rest are counted. */

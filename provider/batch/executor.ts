@@ -8,13 +8,13 @@
  */
 import { RateLimiter } from "limiter";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserError, errorShape, redact } from "../core/errors";
-import { UserInputs } from "../core/types";
-import { createCognitoClient } from "../cognito/client";
-import { createUser } from "../lifecycle/create";
-import { deleteUser } from "../lifecycle/delete";
-import { readUser } from "../lifecycle/read";
-import { PartialUpdateError, updateUser } from "../lifecycle/update";
+import { CognitoUserError, errorShape, redact } from "../shared/errors";
+import { UserInputs } from "../shared/types";
+import { createCognitoClient } from "../shared/connection";
+import { createUser } from "../user/create";
+import { deleteUser } from "../user/delete";
+import { readUser } from "../user/read";
+import { PartialUpdateError, updateUser } from "../user/update";
 import { PlannedUpdate, userInputsOf, userOutputsOf } from "./plan";
 import { categoryOfCommand, QuotaCategory, resolveRates } from "./quotas";
 import { BatchState } from "./state";

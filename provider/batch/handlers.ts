@@ -6,11 +6,11 @@
  */
 import { randomBytes } from "crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CognitoUserError, withCognitoUserErrors } from "../core/errors";
-import { declaredPasswordProblems } from "../core/password";
-import { isUnknown, withoutSecretValues } from "../core/validate";
-import { poolPasswordPolicy } from "../lifecycle/create";
-import { assertSameUserAt } from "../lifecycle/update";
+import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
+import { declaredPasswordProblems } from "../shared/password";
+import { isUnknown, withoutSecretValues } from "../shared/validate";
+import { poolPasswordPolicy } from "../user/create";
+import { assertSameUserAt } from "../user/update";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
 import {

@@ -4,10 +4,10 @@
  * and the single-user shapes the lifecycle works on, and `planBatch` (which users to create, update
  * and delete), reusing the single-user `validateUserInputs` and `diffUser`.
  */
-import { diffUser } from "../core/diff";
-import { InputFailure, UNKNOWN, UserInputs, UserOutputs } from "../core/types";
-import { isUnknown, validateUserInputs } from "../core/validate";
-import { dropUndefined } from "../lifecycle/outputs";
+import { diffUser } from "../shared/diff";
+import { InputFailure, UNKNOWN, UserInputs, UserOutputs } from "../shared/types";
+import { isUnknown, validateUserInputs } from "../shared/validate";
+import { dropUndefined } from "../user/outputs";
 import { QUOTA_CATEGORIES, QuotaRates } from "./quotas";
 import { BATCH_USER_FIELDS, BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 

@@ -3,7 +3,7 @@
  * user's result as it completes, and turns into the outputs to record. A user is added only once
  * Cognito has it and removed only once Cognito deleted it, so the outputs never lose track of a user.
  */
-import { UserOutputs } from "../core/types";
+import { UserOutputs } from "../shared/types";
 import { recordOf, settingsOf } from "./plan";
 import { BatchOutputs, BatchSettings, BatchUserRecord } from "./types";
 

@@ -1,5 +1,5 @@
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { PasswordPolicy, passwordPolicyFromCognito } from "../core/password";
+import { PasswordPolicy, passwordPolicyFromCognito } from "../shared/password";
 
 /** What the provider needs to know about a pool before it writes a user: from `DescribeUserPool`. */
 export interface PoolFacts {

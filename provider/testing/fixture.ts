@@ -16,9 +16,9 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
-import { CognitoUser } from "../cognitoUser";
-import { redact } from "../core/errors";
-import { regionFromPoolId } from "../core/validate";
+import { CognitoUser } from "../user/cognitoUser";
+import { redact } from "../shared/errors";
+import { regionFromPoolId } from "../shared/validate";
 import { CognitoLocal, startCognitoLocal } from "../local/cognitoLocal";
 import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens, signInWithPassword } from "./auth";
 import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";

@@ -137,7 +137,7 @@ describe("the packed package in fresh projects (e2e)", function () {
         const tarball = path.join(root, packed[0].filename);
         const files = packed[0].files.map((f) => f.path);
         assert.ok(
-            files.includes("dist/provider/index.js") && files.includes("dist/provider/dynamic/handlers.js"),
+            files.includes("dist/provider/index.js") && files.includes("dist/provider/user/handlers.js"),
             "the tarball holds the built provider",
         );
         assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("provider/")), "the tarball holds no sources or tests");

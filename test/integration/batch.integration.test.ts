@@ -20,7 +20,7 @@ import * as handlers from "../../provider/batch/handlers";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { QUOTA_CATEGORIES, QuotaRates } from "../../provider/batch/quotas";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
-import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/core/password";
+import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/shared/password";
 import {
     createTestPool,
     getStoredUser,

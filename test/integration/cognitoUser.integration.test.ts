@@ -11,9 +11,9 @@ import {
     AdminDeleteUserCommand,
     DeleteUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import * as handlers from "../../provider/dynamic/handlers";
-import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/core/password";
-import { UserInputs, UserOutputs } from "../../provider/core/types";
+import * as handlers from "../../provider/user/handlers";
+import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/shared/password";
+import { UserInputs, UserOutputs } from "../../provider/shared/types";
 import { freePort } from "../../provider/local/cognitoLocal";
 import {
     expectError,

@@ -20,11 +20,11 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { mockClient } from "aws-sdk-client-mock";
-import * as handlers from "../../provider/dynamic/handlers";
-import { createCognitoClient } from "../../provider/cognito/client";
+import * as handlers from "../../provider/user/handlers";
+import { createCognitoClient } from "../../provider/shared/connection";
 import { forgetPoolFacts } from "../../provider/cognito/describeUserPool";
-import { UserInputs } from "../../provider/core/types";
-import { createUser } from "../../provider/lifecycle/create";
+import { UserInputs } from "../../provider/shared/types";
+import { createUser } from "../../provider/user/create";
 import {
     expectError,
     createTestPool,

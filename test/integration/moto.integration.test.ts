@@ -7,8 +7,8 @@
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
-import * as handlers from "../../provider/dynamic/handlers";
-import { UserInputs } from "../../provider/core/types";
+import * as handlers from "../../provider/user/handlers";
+import { UserInputs } from "../../provider/shared/types";
 import { adminSignIn, expectCognitoException, getStoredUser } from "../support/cognito";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";
 

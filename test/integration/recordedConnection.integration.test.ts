@@ -11,9 +11,9 @@ import {
     ResourceNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
-import { createCognitoClient } from "../../provider/cognito/client";
-import * as handlers from "../../provider/dynamic/handlers";
-import { UserOutputs } from "../../provider/core/types";
+import { createCognitoClient } from "../../provider/shared/connection";
+import * as handlers from "../../provider/user/handlers";
+import { UserOutputs } from "../../provider/shared/types";
 import { useDummyCredentials } from "../../provider/local/cognitoLocal";
 import { expectError } from "../support/cognito";
 

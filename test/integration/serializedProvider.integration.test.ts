@@ -13,14 +13,14 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { serializeFunction } from "@pulumi/pulumi/runtime/closure/serializeClosure";
-import { UserOutputs } from "../../provider/core/types";
+import { UserOutputs } from "../../provider/shared/types";
 import { createTestPool, getStoredUser, signIn, startTestCognito, TestCognito, TestPool, TEST_REGION } from "../support/cognito";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
 /** Builds dist/ when it is missing or older than the sources, so the test exercises the code as it is. */
 function ensureBuilt(): void {
-    const built = path.join(repoRoot, "dist", "provider", "dynamic", "handlers.js");
+    const built = path.join(repoRoot, "dist", "provider", "user", "handlers.js");
     const newestSource = (dir: string): number =>
         Math.max(
             0,
@@ -173,7 +173,7 @@ describe("the serialized CognitoUser provider in a fresh process (integration)",
     it("loads like Pulumi's host loads it: every method, the package resolved from the project folder, no ts-node", async function () {
         const hello = await host.ready;
         assert.deepEqual(hello.methods, ["check", "create", "delete", "diff", "read", "update"]);
-        assert.equal(fs.realpathSync(hello.resolved), fs.realpathSync(path.join(repoRoot, "dist", "provider", "dynamic", "handlers.js")));
+        assert.equal(fs.realpathSync(hello.resolved), fs.realpathSync(path.join(repoRoot, "dist", "provider", "user", "handlers.js")));
         assert.equal(hello.tsNode, false);
     });
 

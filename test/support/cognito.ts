@@ -19,7 +19,7 @@ import {
     UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as assert from "assert";
-import { CognitoUserError } from "../../provider/core/errors";
+import { CognitoUserError } from "../../provider/shared/errors";
 import { CognitoLocal, CognitoLocalOptions, startCognitoLocal, useDummyCredentials } from "../../provider/local/cognitoLocal";
 
 /** The Region tests declare; cognito-local ignores it, the SDK needs one. */

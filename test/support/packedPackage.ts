@@ -60,7 +60,7 @@ export async function packRepository(destination: string): Promise<{ tarball: st
     }>;
     const files = packed[0].files.map((f) => f.path);
     assert.ok(
-        files.includes("dist/provider/dynamic/handlers.js") && files.includes("dist/provider/batch/handlers.js"),
+        files.includes("dist/provider/user/handlers.js") && files.includes("dist/provider/batch/handlers.js"),
         "the tarball holds the built providers",
     );
     return { tarball: path.join(destination, packed[0].filename), version: packed[0].version };

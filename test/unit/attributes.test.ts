@@ -9,7 +9,7 @@ import {
     normalizeAttributes,
     planAttributeChanges,
     sortKeys,
-} from "../../provider/core/attributes";
+} from "../../provider/shared/attributes";
 
 describe("attributes", () => {
     describe("normalizeAttributeName", () => {

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN, UserOutputs } from "../../provider/core/types";
+import { UNKNOWN, UserOutputs } from "../../provider/shared/types";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { Progress, PROGRESS_MIN_USERS, setProgressSink } from "../../provider/batch/executor";
 import { applyDefaults, parseUsersCsv, parseUsersJson, splitPasswords, UsersFileError } from "../../provider/batch/load";
@@ -22,7 +22,7 @@ import {
 import { categoryOfCommand, DEFAULT_QUOTA_RATES, OPERATION_CATEGORY, resolveRates } from "../../provider/batch/quotas";
 import { BatchState } from "../../provider/batch/state";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
-import { declareUsers } from "../../provider/cognitoUserBatch";
+import { declareUsers } from "../../provider/batch/cognitoUserBatch";
 import { LOCAL_POOL, REAL_POOL, TEST_PASSWORD } from "./fixtures";
 
 /** Raw batch inputs as the resource class sends them; tests override single properties. */

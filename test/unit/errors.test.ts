@@ -11,7 +11,7 @@ import {
     poolNotFoundError,
     redact,
     translateCognitoError,
-} from "../../provider/core/errors";
+} from "../../provider/shared/errors";
 import { TEST_PASSWORD } from "./fixtures";
 
 /** An error shaped like the AWS SDK's service exceptions: `name` is Cognito's exception name. */

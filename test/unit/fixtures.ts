@@ -3,9 +3,9 @@
  * would record them, so diff tests start from realistic state rather than hand-written objects.
  */
 import { strict as assert } from "assert";
-import { InputFailure, UserInputs, UserOutputs } from "../../provider/core/types";
-import { validateUserInputs } from "../../provider/core/validate";
-import { toUserOutputs } from "../../provider/lifecycle/outputs";
+import { InputFailure, UserInputs, UserOutputs } from "../../provider/shared/types";
+import { validateUserInputs } from "../../provider/shared/validate";
+import { toUserOutputs } from "../../provider/user/outputs";
 
 /** A real-Cognito pool id. */
 export const REAL_POOL = "eu-west-1_AbCdEf123";

@@ -2,8 +2,8 @@
  * Resource ids: `<userPoolId>/<username>`, where the username may contain slashes.
  */
 import { strict as assert } from "assert";
-import { CognitoUserError } from "../../provider/core/errors";
-import { parseUserResourceId, userResourceId } from "../../provider/dynamic/handlers";
+import { CognitoUserError } from "../../provider/shared/errors";
+import { parseUserResourceId, userResourceId } from "../../provider/user/handlers";
 
 describe("resource ids", () => {
     it("joins the pool id and the username with a slash", () => {

@@ -11,7 +11,7 @@ import {
     PasswordPolicy,
     passwordPolicyFromCognito,
     passwordPolicyViolations,
-} from "../../provider/core/password";
+} from "../../provider/shared/password";
 
 /** A small seeded generator (mulberry32), so the random policies are the same on every run. */
 function seeded(seed: number): () => number {

@@ -1,5 +1,5 @@
-import { COGNITO_OWNED_ATTRIBUTES, sortKeys } from "../core/attributes";
-import { UserInputs, UserOutputs } from "../core/types";
+import { COGNITO_OWNED_ATTRIBUTES, sortKeys } from "../shared/attributes";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { CognitoUserRecord } from "../cognito/adminGetUser";
 
 /** Password settings recorded in outputs. */

@@ -3,9 +3,9 @@
  * and `MessageAction=SUPPRESS`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
-import { cognitoUserProvider } from "./dynamic/provider";
-import { UserFieldsArgs } from "./userFieldsArgs";
+import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
+import { cognitoUserProvider } from "./provider";
+import { UserFieldsArgs } from "../shared/userFieldsArgs";
 
 /** The inputs of a `CognitoUser`. */
 export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs {

@@ -4,16 +4,16 @@
  * forwards here, so state stays small and an upgrade of this package changes no state.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CognitoUserError, withCognitoUserErrors } from "../core/errors";
-import { diffUser } from "../core/diff";
-import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../core/types";
-import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../core/validate";
-import { createCognitoClient, Connection } from "../cognito/client";
-import { createUser } from "../lifecycle/create";
-import { deleteUser } from "../lifecycle/delete";
-import { importUser } from "../lifecycle/import";
-import { readUser } from "../lifecycle/read";
-import { PartialUpdateError, updateUser } from "../lifecycle/update";
+import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
+import { diffUser } from "../shared/diff";
+import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../shared/types";
+import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../shared/validate";
+import { createCognitoClient, Connection } from "../shared/connection";
+import { createUser } from "./create";
+import { deleteUser } from "./delete";
+import { importUser } from "./import";
+import { readUser } from "./read";
+import { PartialUpdateError, updateUser } from "./update";
 
 /** The property in which Pulumi keeps the serialized provider; recorded state must keep it, or refresh breaks. */
 const PROVIDER_KEY = "__provider";
@@ -93,7 +93,7 @@ export function recordedInputs(id: string, props: Partial<UserOutputs>): UserInp
  * `read`: refresh, by the recorded canonical Username at the recorded connection only. A user Cognito
  * says is gone is reported with an empty id, so `pulumi refresh` drops it; a pool that cannot be found
  * is an error, never "gone". `CognitoUser.get` (nothing recorded yet) may name the user by any of its
- * names. (Pulumi's import step never gets here for a dynamic provider: see lifecycle/import.ts.)
+ * names. (Pulumi's import step never gets here for a dynamic provider: see import.ts.)
  */
 export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult> {
     return withCognitoUserErrors(async () => {

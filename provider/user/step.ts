@@ -1,4 +1,4 @@
-import { translateCognitoError } from "../core/errors";
+import { translateCognitoError } from "../shared/errors";
 
 /** Who a Cognito call is about, for error messages. */
 export interface UserRef {

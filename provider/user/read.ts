@@ -4,11 +4,11 @@
  * is for naming a user to import or get, never for finding a managed user again.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../core/errors";
-import { UserInputs, UserOutputs } from "../core/types";
+import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { adminGetUser, CognitoUserRecord } from "../cognito/adminGetUser";
 import { adminListGroupsForUser } from "../cognito/adminListGroupsForUser";
-import { describeConnection } from "../cognito/client";
+import { describeConnection } from "../shared/connection";
 import { listUsersByAttribute } from "../cognito/listUsersByAttribute";
 import { toUserOutputs } from "./outputs";
 import { step } from "./step";

@@ -4,9 +4,9 @@
  * turns the option into the `importId` input and the engine runs an ordinary create, which lands here.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserError } from "../core/errors";
-import { namesSameUser } from "../core/diff";
-import { UserInputs, UserOutputs } from "../core/types";
+import { CognitoUserError } from "../shared/errors";
+import { namesSameUser } from "../shared/diff";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { readUser } from "./read";
 import { updateUser } from "./update";
 

@@ -4,17 +4,17 @@
  * error carries what was applied, so the state records it and the next `pulumi up` converges.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserError } from "../core/errors";
-import { planUserUpdate } from "../core/diff";
-import { generatePassword } from "../core/password";
-import { UserInputs, UserOutputs } from "../core/types";
+import { CognitoUserError } from "../shared/errors";
+import { planUserUpdate } from "../shared/diff";
+import { generatePassword } from "../shared/password";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { adminAddUserToGroup } from "../cognito/adminAddUserToGroup";
 import { adminDeleteUserAttributes } from "../cognito/adminDeleteUserAttributes";
 import { adminRemoveUserFromGroup } from "../cognito/adminRemoveUserFromGroup";
 import { adminSetUserEnabled } from "../cognito/adminSetUserEnabled";
 import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
 import { adminUpdateUserAttributes } from "../cognito/adminUpdateUserAttributes";
-import { describeConnection } from "../cognito/client";
+import { describeConnection } from "../shared/connection";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "./create";
 import { getRecordedUser, readUser } from "./read";
 import { step, UserRef } from "./step";

@@ -3,13 +3,13 @@
  * of users without paying the engine's per-resource cost (and a serialized provider) per user.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { markOutputsSecret } from "./cognitoUser";
-import { ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
-import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./batch/load";
-import { cognitoUserBatchProvider } from "./batch/provider";
-import { QuotaRates } from "./batch/quotas";
-import { UserFieldsArgs } from "./userFieldsArgs";
-import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./batch/types";
+import { markOutputsSecret } from "../user/cognitoUser";
+import { ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
+import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./load";
+import { cognitoUserBatchProvider } from "./provider";
+import { QuotaRates } from "./quotas";
+import { UserFieldsArgs } from "../shared/userFieldsArgs";
+import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./types";
 
 /** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. Passwords are kept out of the user list, in a secret input. */
 export interface BatchUserArgs extends UserFieldsArgs {

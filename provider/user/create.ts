@@ -5,16 +5,16 @@
  * `AdminCreateUser` was lost and a retry meets the user, that user is finished, not refused.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserError, isResourceNotFound, poolNotFoundError, redact, translateCognitoError } from "../core/errors";
-import { declaredPasswordProblems, generatePassword, PasswordPolicy } from "../core/password";
-import { UserInputs, UserOutputs } from "../core/types";
+import { CognitoUserError, isResourceNotFound, poolNotFoundError, redact, translateCognitoError } from "../shared/errors";
+import { declaredPasswordProblems, generatePassword, PasswordPolicy } from "../shared/password";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { adminAddUserToGroup } from "../cognito/adminAddUserToGroup";
 import { adminCreateUser } from "../cognito/adminCreateUser";
 import { CognitoUserRecord } from "../cognito/adminGetUser";
 import { fromAttributeList } from "../cognito/attributeList";
 import { adminSetUserEnabled } from "../cognito/adminSetUserEnabled";
 import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
-import { describeConnection, serverTimeOf } from "../cognito/client";
+import { describeConnection, serverTimeOf } from "../shared/connection";
 import { describeUserPool } from "../cognito/describeUserPool";
 import { deleteUser } from "./delete";
 import { toUserOutputs } from "./outputs";

@@ -4,9 +4,9 @@
  * cannot find does only where that proves the pool gone.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../core/errors";
+import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
 import { adminDeleteUser } from "../cognito/adminDeleteUser";
-import { describeConnection } from "../cognito/client";
+import { describeConnection } from "../shared/connection";
 import { getRecordedUser, ReadContext } from "./read";
 import { step } from "./step";
 
