@@ -1,5 +1,5 @@
 /**
- * Running a batch against Cognito: one client per batch operation, every call paced by its quota
+ * Running a batch against Cognito: one gateway per batch operation, every call paced by its quota
  * category (one rate limiter per category, shared by every batch in the process that talks to
  * the same Region and endpoint), at most `concurrency` calls in flight, and each user's outcome
  * recorded as it completes. Throttling is handled in two layers: the SDK's adaptive retry backs off
@@ -8,9 +8,10 @@
  */
 import { RateLimiter } from "limiter";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { connectionOf, createCognitoClient } from "../shared/connection";
 import { CognitoUserError, errorShape, redact } from "../shared/errors";
+import { CognitoGateway } from "../shared/gateway";
 import { UserInputs } from "../shared/types";
-import { createCognitoClient } from "../shared/connection";
 import { createUser } from "../user/create";
 import { deleteUser } from "../user/delete";
 import { readUser } from "../user/read";
@@ -89,12 +90,7 @@ type Handler = (args: unknown) => Promise<unknown>;
  * category's limiter. Categories with rate 0 are not paced.
  */
 export function createPacedClient(settings: BatchSettings): CognitoIdentityProviderClient {
-    const client = createCognitoClient({
-        region: settings.region,
-        endpoint: settings.endpoint,
-        profile: settings.profile,
-        maxAttempts: settings.maxAttempts,
-    });
+    const client = createCognitoClient(connectionOf(settings));
     const rates = resolveRates(settings.rates);
     const paced = new Map<QuotaCategory, RateLimiter>();
     for (const [category, rate] of Object.entries(rates) as Array<[QuotaCategory, number]>) {
@@ -113,6 +109,11 @@ export function createPacedClient(settings: BatchSettings): CognitoIdentityProvi
         name: "cognitoQuotaPacing",
     });
     return client;
+}
+
+/** The batch's gateway: every call, every attempt of it, goes through the paced client. */
+export function createPacedGateway(settings: BatchSettings): CognitoGateway {
+    return new CognitoGateway(createPacedClient(settings), connectionOf(settings));
 }
 
 /** Runs `worker` over `items`, at most `concurrency` at once; the worker handles its own errors. */
@@ -154,9 +155,9 @@ async function withThrottleRetry<T>(
     }
 }
 
-/** One batch operation in progress: its client, settings, state and failures. */
+/** One batch operation in progress: its gateway, settings, state and failures. */
 export interface BatchRun {
-    client: CognitoIdentityProviderClient;
+    cognito: CognitoGateway;
     settings: BatchSettings;
     /** The users recorded so far. */
     state: BatchState;
@@ -171,7 +172,7 @@ export interface BatchRun {
 /** Starts a batch operation from recorded outputs (none for a create). */
 export function openRun(settings: BatchSettings, olds?: Partial<BatchOutputs>, retry: ThrottleRetry = DEFAULT_THROTTLE_RETRY): BatchRun {
     return {
-        client: createPacedClient(settings),
+        cognito: createPacedGateway(settings),
         settings,
         state: new BatchState(olds),
         failures: [],
@@ -208,7 +209,7 @@ export async function createUsers(run: BatchRun, users: UserInputs[]): Promise<v
         try {
             const outputs = await withThrottleRetry(
                 run.retry,
-                (attempt) => createUser(run.client, inputs, attempt > 0 ? { firstTryAt } : {}),
+                (attempt) => createUser(run.cognito, inputs, attempt > 0 ? { firstTryAt } : {}),
                 retryable,
             );
             run.state.set(inputs.username, outputs);
@@ -225,7 +226,7 @@ export async function updateUsers(run: BatchRun, updates: PlannedUpdate[]): Prom
     const progress = new Progress(run.label, "updated", updates.length);
     await runPool(updates, run.settings.concurrency, async ({ olds, news }) => {
         try {
-            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.client, olds, news));
+            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.cognito, olds, news));
             run.state.set(news.username, outputs);
             progress.tick(true);
         } catch (error) {
@@ -242,7 +243,7 @@ export async function deleteUsers(run: BatchRun, users: Array<{ username: string
     await runPool(users, run.settings.concurrency, async ({ username, record }) => {
         try {
             const context = { ...run.settings, username };
-            await withThrottleRetry(run.retry, () => deleteUser(run.client, context, record.cognitoUsername, record.sub));
+            await withThrottleRetry(run.retry, () => deleteUser(run.cognito, context, record.cognitoUsername, record.sub));
             run.state.remove(username);
             progress.tick(true);
         } catch (error) {
@@ -267,7 +268,7 @@ export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>):
                 attributes: record.attributes ?? {},
                 generatePassword: record.generatePassword,
             });
-            const outputs = await withThrottleRetry(run.retry, () => readUser(run.client, inputs, record.cognitoUsername, olds));
+            const outputs = await withThrottleRetry(run.retry, () => readUser(run.cognito, inputs, record.cognitoUsername, olds));
             if (outputs) run.state.set(username, outputs);
             else run.state.remove(username);
             progress.tick(true);

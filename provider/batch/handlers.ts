@@ -9,7 +9,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
 import { declaredPasswordProblems } from "../shared/password";
 import { isUnknown, withoutSecretValues } from "../shared/validate";
-import { poolPasswordPolicy } from "../user/create";
+import { poolPasswordPolicy } from "../shared/poolPolicy";
 import { assertSameUserAt } from "../user/update";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
@@ -81,7 +81,7 @@ async function assertPlannedPasswords(run: BatchRun, plan: BatchPlan): Promise<v
             .map((u) => u.news),
     ].filter((u) => u.password !== undefined || u.temporaryPassword !== undefined);
     if (writes.length === 0) return;
-    const policy = await poolPasswordPolicy(run.client, writes[0], { userPoolId: run.settings.userPoolId, username: `(${run.label})` });
+    const policy = await poolPasswordPolicy(run.cognito, writes[0], { userPoolId: run.settings.userPoolId, username: `(${run.label})` });
     const problems = writes.flatMap((u) => declaredPasswordProblems(u, policy, `user "${u.username}"`));
     if (problems.length > 0) {
         throw new CognitoUserError(
@@ -99,7 +99,7 @@ async function execute(run: BatchRun, plan: BatchPlan): Promise<void> {
         if (plan.update.length > 0) await updateUsers(run, plan.update);
         if (plan.create.length > 0) await createUsers(run, plan.create);
     } finally {
-        run.client.destroy();
+        run.cognito.destroy();
     }
 }
 
@@ -116,7 +116,7 @@ async function assertSameUsersAt(run: BatchRun, olds: BatchOutputs): Promise<voi
     const sample = Object.entries(olds.users ?? {}).slice(0, USERS_PROVING_A_MOVE);
     for (const [username, record] of sample) {
         const user = userOutputsOf(recorded, username, record, passwords);
-        await assertSameUserAt(run.client, user, userInputsOf(run.settings, username, { attributes: record.attributes }));
+        await assertSameUserAt(run.cognito, user, userInputsOf(run.settings, username, { attributes: record.attributes }));
     }
 }
 
@@ -165,7 +165,7 @@ export async function update(id: string, olds: BatchOutputs, news: BatchInputs):
         const run = openRun(settings, olds);
         const plan = planBatch(olds, news);
         const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
-        if (moved) await assertSameUsersAt(run, olds).catch((error) => (run.client.destroy(), Promise.reject(error)));
+        if (moved) await assertSameUsersAt(run, olds).catch((error) => (run.cognito.destroy(), Promise.reject(error)));
         await execute(run, plan);
         if (run.failures.length > 0) throw partialFailure(run, plan, id, (news as unknown as Record<string, unknown>)[PROVIDER_KEY]);
         return { outs: run.state.toOutputs(settings) };
@@ -186,7 +186,7 @@ export async function read(id: string, props: Partial<BatchOutputs> = {}): Promi
         try {
             await readUsers(run, props);
         } finally {
-            run.client.destroy();
+            run.cognito.destroy();
         }
         if (run.failures.length > 0) {
             const summary = `${run.label}: reading ${run.failures.length} of ${Object.keys(props.users).length} users failed; nothing was changed in the state.`;
@@ -206,7 +206,7 @@ export async function remove(_id: string, props: Partial<BatchOutputs>): Promise
         try {
             await deleteUsers(run, users);
         } finally {
-            run.client.destroy();
+            run.cognito.destroy();
         }
         if (run.failures.length > 0) {
             const summary =

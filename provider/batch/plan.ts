@@ -5,9 +5,8 @@
  * and delete), reusing the single-user `validateUserInputs` and `diffUser`.
  */
 import { diffUser } from "../shared/diff";
-import { InputFailure, UNKNOWN, UserInputs, UserOutputs } from "../shared/types";
+import { dropUndefined, InputFailure, UNKNOWN, UserInputs, UserOutputs } from "../shared/types";
 import { isUnknown, validateUserInputs } from "../shared/validate";
-import { dropUndefined } from "../user/outputs";
 import { QUOTA_CATEGORIES, QuotaRates } from "./quotas";
 import { BATCH_USER_FIELDS, BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 

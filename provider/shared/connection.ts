@@ -1,6 +1,6 @@
 /**
- * The one place a Cognito client is made. Clients are created per call of a provider method, never at
- * module scope: Pulumi serializes the provider, and a live client cannot be serialized.
+ * The one place a Cognito client is made (the gateway wraps it). Clients are created per call of a provider
+ * method, never at module scope: Pulumi serializes the provider, and a live client cannot be serialized.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 
@@ -14,6 +14,11 @@ export interface Connection {
     profile?: string;
     /** Attempts per call, retries included. */
     maxAttempts?: number;
+}
+
+/** The connection recorded for a user, or for every user of a batch. */
+export function connectionOf(recorded: { region?: string; endpoint?: string; profile?: string; maxAttempts?: number }): Connection {
+    return { region: recorded.region!, endpoint: recorded.endpoint, profile: recorded.profile, maxAttempts: recorded.maxAttempts };
 }
 
 /** Where a connection points, for error messages: `Region eu-west-1, AWS` or `Region us-east-1, endpoint http://…`. */

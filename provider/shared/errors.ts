@@ -34,6 +34,12 @@ export class CognitoUserError extends Error implements CognitoUserErrorShape {
     readonly operation?: string;
     /** Cognito's exception name (e.g. `UserNotFoundException`), when Cognito raised it. */
     readonly cognitoName?: string;
+    /**
+     * For an error translated from the AWS SDK: its `$fault` (`client`: Cognito refused the request,
+     * `server`: Cognito failed; absent: no answer came) and how many attempts it made. Not enumerable:
+     * how the call went, not what the error says.
+     */
+    declare readonly sdk?: { fault?: string; attempts?: number };
 
     constructor(code: CognitoUserErrorCode, message: string, details: { operation?: string; cognitoName?: string } = {}) {
         super(`[${code}] ${message}`);
@@ -96,10 +102,14 @@ export function translateCognitoError(
         code = "THROTTLED";
         hint = " Cognito kept throttling after every retry: raise maxAttempts or lower the request rate.";
     }
-    return new CognitoUserError(code, `${context.operation} failed for ${who}: ${message} (${name}).${hint}`, {
+    const translated = new CognitoUserError(code, `${context.operation} failed for ${who}: ${message} (${name}).${hint}`, {
         operation: context.operation,
         cognitoName: name,
     });
+    const sdk = error as { $fault?: string; $metadata?: { attempts?: number } } | undefined;
+    const how = { fault: sdk?.$fault, attempts: sdk?.$metadata?.attempts };
+    Object.defineProperty(translated, "sdk", { value: how, enumerable: false });
+    return translated;
 }
 
 /** Cognito's exception name behind an error (SDK or translated). */

@@ -82,3 +82,8 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Default attempts per call: the SDK's adaptive retry backs off on throttling between them. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
+
+/** A copy without `undefined` values: Pulumi's wire format cannot carry them. */
+export function dropUndefined<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

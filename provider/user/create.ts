@@ -4,23 +4,15 @@
  * exists fails, the user is deleted again. A create recognises its own work: when the answer to
  * `AdminCreateUser` was lost and a retry meets the user, that user is finished, not refused.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserError, isResourceNotFound, poolNotFoundError, redact, translateCognitoError } from "../shared/errors";
-import { declaredPasswordProblems, generatePassword, PasswordPolicy } from "../shared/password";
+import { CognitoUserError, redact } from "../shared/errors";
+import { CognitoGateway, CognitoUserRecord, UserRef } from "../shared/gateway";
+import { generatePassword } from "../shared/password";
+import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
 import { UserInputs, UserOutputs } from "../shared/types";
-import { adminAddUserToGroup } from "../cognito/adminAddUserToGroup";
-import { adminCreateUser } from "../cognito/adminCreateUser";
-import { CognitoUserRecord } from "../cognito/adminGetUser";
-import { fromAttributeList } from "../cognito/attributeList";
-import { adminSetUserEnabled } from "../cognito/adminSetUserEnabled";
-import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
-import { describeConnection, serverTimeOf } from "../shared/connection";
-import { describeUserPool } from "../cognito/describeUserPool";
 import { deleteUser } from "./delete";
+import { convergeExistingUser } from "./import";
 import { toUserOutputs } from "./outputs";
 import { getUser, readUser } from "./read";
-import { convergeExistingUser } from "./import";
-import { step, UserRef } from "./step";
 
 /** Options for `createUser`. */
 export interface CreateUserOptions {
@@ -34,83 +26,55 @@ export interface CreateUserOptions {
 /** How far before the first try a user's creation time may fall and still be ours: the `Date` header has whole seconds. */
 const CLOCK_TOLERANCE_MS = 1000;
 
-/** The pool's password policy, read once per pool and service for the whole run. */
-export async function poolPasswordPolicy(client: CognitoIdentityProviderClient, inputs: UserInputs, ref: UserRef): Promise<PasswordPolicy> {
-    const connection = `${inputs.region}|${inputs.endpoint ?? ""}|${inputs.profile ?? ""}`;
-    try {
-        const facts = await step("DescribeUserPool", ref, () => describeUserPool(client, inputs.userPoolId, connection));
-        return facts.passwordPolicy;
-    } catch (error) {
-        if (!isResourceNotFound(error)) throw error;
-        throw poolNotFoundError({
-            operation: "DescribeUserPool",
-            username: inputs.username,
-            userPoolId: inputs.userPoolId,
-            where: describeConnection(inputs),
-        });
-    }
-}
-
-/** Raises VALIDATION_ERROR, before any write, when a declared password breaks the pool's policy. */
-export function assertPasswordsMeetPolicy(
-    declared: { password?: string; temporaryPassword?: string },
-    policy: PasswordPolicy,
-    who: string,
-): void {
-    const problems = declaredPasswordProblems(declared, policy, who);
-    if (problems.length > 0) throw new CognitoUserError("VALIDATION_ERROR", problems.join(" "));
-}
-
 /** Creates the user and everything declared for it; returns its outputs. Leaves nothing behind on failure. */
-export async function createUser(
-    client: CognitoIdentityProviderClient,
-    inputs: UserInputs,
-    options: CreateUserOptions = {},
-): Promise<UserOutputs> {
-    const ref: UserRef = { userPoolId: inputs.userPoolId, username: inputs.username, secrets: [inputs.password, inputs.temporaryPassword] };
+export async function createUser(cognito: CognitoGateway, inputs: UserInputs, options: CreateUserOptions = {}): Promise<UserOutputs> {
+    const user: UserRef = {
+        userPoolId: inputs.userPoolId,
+        username: inputs.username,
+        secrets: [inputs.password, inputs.temporaryPassword],
+    };
     const who = `user "${inputs.username}" in pool ${inputs.userPoolId}`;
 
     let permanentPassword = inputs.password;
     if (inputs.generatePassword || inputs.password !== undefined || inputs.temporaryPassword !== undefined) {
-        const policy = await poolPasswordPolicy(client, inputs, ref);
+        const policy = await poolPasswordPolicy(cognito, inputs, user);
         assertPasswordsMeetPolicy(inputs, policy, who);
         if (inputs.generatePassword) {
             permanentPassword = generatePassword(policy);
-            ref.secrets!.push(permanentPassword);
+            user.secrets!.push(permanentPassword);
         }
     }
 
     const firstTryAt = options.firstTryAt ?? Date.now();
     let created: CognitoUserRecord;
     try {
-        created = await sendCreate(client, inputs, ref, firstTryAt, options.firstTryAt !== undefined);
+        created = await sendCreate(cognito, inputs, user, firstTryAt, options.firstTryAt !== undefined);
     } catch (error) {
-        if (inputs.adoptExisting && (error as CognitoUserError).code === "USER_EXISTS") return adoptUser(client, inputs, permanentPassword);
+        if (inputs.adoptExisting && (error as CognitoUserError).code === "USER_EXISTS")
+            return adoptUser(cognito, inputs, permanentPassword);
         throw error;
     }
     // Every later call uses the Username Cognito assigned: in email-as-username pools it is a UUID
     // that survives email changes, and looking a user up by it never scans the pool.
-    const canonical = created.username;
+    const username = created.username;
 
     // Each step is safe to repeat: a retry after a lost answer sets the same password, adds to a group
     // the user is already in, or disables a disabled user.
     const followUps: Array<[string, () => Promise<void>]> = [];
-    if (permanentPassword !== undefined) {
-        followUps.push([
-            "AdminSetUserPassword",
-            () => adminSetUserPassword(client, inputs.userPoolId, canonical, permanentPassword!, true),
-        ]);
+    const password = permanentPassword;
+    if (password !== undefined) {
+        followUps.push(["AdminSetUserPassword", () => cognito.adminSetUserPassword({ user, username, password, permanent: true })]);
     }
     for (const group of inputs.groups) {
-        followUps.push([`AdminAddUserToGroup(${group})`, () => adminAddUserToGroup(client, inputs.userPoolId, canonical, group)]);
+        followUps.push([`AdminAddUserToGroup(${group})`, () => cognito.adminAddUserToGroup({ user, username, group })]);
     }
-    if (!inputs.enabled) followUps.push(["AdminDisableUser", () => adminSetUserEnabled(client, inputs.userPoolId, canonical, false)]);
+    if (!inputs.enabled) followUps.push(["AdminDisableUser", () => cognito.adminDisableUser({ user, username })]);
 
     for (const [operation, call] of followUps) {
         try {
-            await step(operation, ref, call);
+            await call();
         } catch (error) {
-            await rollBack(client, inputs, created, operation, error as Error, ref);
+            await rollBack(cognito, inputs, created, operation, error as Error, user);
         }
     }
 
@@ -131,15 +95,15 @@ export async function createUser(
  * began, with the attributes sent; a user that existed before is never taken: USER_EXISTS.
  */
 async function sendCreate(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     inputs: UserInputs,
-    ref: UserRef,
+    user: UserRef,
     firstTryAt: number,
     triedBefore: boolean,
 ): Promise<CognitoUserRecord> {
     try {
-        const user = await adminCreateUser(client, {
-            userPoolId: inputs.userPoolId,
+        return await cognito.adminCreateUser({
+            user,
             username: inputs.username,
             attributes: inputs.attributes,
             temporaryPassword: inputs.temporaryPassword,
@@ -147,26 +111,16 @@ async function sendCreate(
             validationData: inputs.validationData,
             forceAliasCreation: inputs.forceAliasCreation,
         });
-        return {
-            username: user.Username!,
-            attributes: fromAttributeList(user.Attributes),
-            enabled: user.Enabled ?? true,
-            status: user.UserStatus ?? "FORCE_CHANGE_PASSWORD",
-            createdAt: user.UserCreateDate,
-            lastModifiedAt: user.UserLastModifiedDate,
-            mfaSettingList: [],
-        };
-    } catch (raw) {
-        const error = translateCognitoError(raw, { operation: "AdminCreateUser", ...ref });
-        const sdk = raw as { $fault?: string; $metadata?: { attempts?: number } };
+    } catch (failure) {
+        const error = failure as CognitoUserError;
         const exists = error.code === "USER_EXISTS";
-        const definite = sdk.$fault === "client" && error.code !== "THROTTLED";
-        const uncertain = triedBefore || (sdk.$metadata?.attempts ?? 1) > 1 || !definite;
+        const definite = error.sdk?.fault === "client" && error.code !== "THROTTLED";
+        const uncertain = triedBefore || (error.sdk?.attempts ?? 1) > 1 || !definite;
         if (!uncertain || (definite && !exists)) throw exists ? userExistsError(inputs, undefined) : error;
 
         let found: CognitoUserRecord | undefined;
         try {
-            found = await getUser(client, inputs, inputs.username, { operation: "AdminGetUser (after AdminCreateUser)" });
+            found = await getUser(cognito, inputs, inputs.username, { operation: "AdminGetUser (after AdminCreateUser)" });
         } catch {
             throw new CognitoUserError(
                 error.code,
@@ -176,7 +130,7 @@ async function sendCreate(
             );
         }
         if (!found) throw error; // not created: nothing is left behind
-        if (isOwnUser(found, inputs, serverTimeOf(client, firstTryAt))) return found;
+        if (isOwnUser(found, inputs, cognito.serverTime(firstTryAt))) return found;
         throw userExistsError(inputs, found);
     }
 }
@@ -207,13 +161,9 @@ function userExistsError(inputs: UserInputs, existing: CognitoUserRecord | undef
  * Brings an existing user with the same username to the declared state, as if it had been created now:
  * what `adoptExisting: true` asks for.
  */
-async function adoptUser(
-    client: CognitoIdentityProviderClient,
-    inputs: UserInputs,
-    permanentPassword: string | undefined,
-): Promise<UserOutputs> {
+async function adoptUser(cognito: CognitoGateway, inputs: UserInputs, permanentPassword: string | undefined): Promise<UserOutputs> {
     // Read it as an adopted user whose password is managed, so the declared password is set as well.
-    const existing = await readUser(client, inputs, inputs.username);
+    const existing = await readUser(cognito, inputs, inputs.username);
     if (!existing)
         throw new CognitoUserError(
             "NOT_FOUND",
@@ -221,7 +171,7 @@ async function adoptUser(
         );
     // A generated password is made once here; update must set it, not generate another.
     const declared = inputs.generatePassword ? { ...inputs, generatePassword: false, password: permanentPassword } : inputs;
-    const outputs = await convergeExistingUser(client, existing, declared, {
+    const outputs = await convergeExistingUser(cognito, existing, declared, {
         passwordManaged: true,
         password: undefined,
         temporaryPassword: undefined,
@@ -236,24 +186,24 @@ async function adoptUser(
  * really left.
  */
 async function rollBack(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     inputs: UserInputs,
     created: CognitoUserRecord,
     operation: string,
     cause: Error,
-    ref: UserRef,
+    user: UserRef,
 ): Promise<never> {
     const canonical = created.username;
-    const reason = (cause as CognitoUserError).toJSON?.().message ?? redact(cause.message, ref.secrets ?? []);
+    const reason = (cause as CognitoUserError).toJSON?.().message ?? redact(cause.message, user.secrets ?? []);
     try {
-        await deleteUser(client, inputs, canonical, created.attributes.sub);
+        await deleteUser(cognito, inputs, canonical, created.attributes.sub);
     } catch (deleteError) {
-        const left = await getUser(client, inputs, canonical).then(
-            (user) => user !== undefined,
+        const left = await getUser(cognito, inputs, canonical).then(
+            (found) => found !== undefined,
             () => true,
         );
         if (left) {
-            const why = redact((deleteError as Error).message, ref.secrets ?? []);
+            const why = redact((deleteError as Error).message, user.secrets ?? []);
             throw new CognitoUserError(
                 "ROLLBACK_FAILED",
                 `creating user "${inputs.username}" in pool ${inputs.userPoolId} failed at ${operation}: ${reason} ` +

@@ -3,12 +3,10 @@
  * answers is not there counts as deleted (a retry after a lost answer lands here); a pool Cognito
  * cannot find does only where that proves the pool gone.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
-import { adminDeleteUser } from "../cognito/adminDeleteUser";
 import { describeConnection } from "../shared/connection";
+import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
+import { CognitoGateway } from "../shared/gateway";
 import { getRecordedUser, ReadContext } from "./read";
-import { step } from "./step";
 
 /**
  * Deletes the user recorded as `cognitoUsername` (with `sub`, when recorded), after checking that Cognito
@@ -17,16 +15,11 @@ import { step } from "./step";
  * ResourceNotFoundException there means the pool is gone). At AWS, where the same answer comes for a
  * pool in another account or Region, it fails with the way out.
  */
-export async function deleteUser(
-    client: CognitoIdentityProviderClient,
-    context: ReadContext,
-    cognitoUsername: string,
-    sub?: string,
-): Promise<void> {
+export async function deleteUser(cognito: CognitoGateway, context: ReadContext, cognitoUsername: string, sub?: string): Promise<void> {
     try {
         // Only that very user: by an alias value or a reused name, the delete could reach another one.
-        if (!(await getRecordedUser(client, context, { cognitoUsername, sub }, "AdminGetUser (before AdminDeleteUser)"))) return;
-        await step("AdminDeleteUser", context, () => adminDeleteUser(client, context.userPoolId, cognitoUsername));
+        if (!(await getRecordedUser(cognito, context, { cognitoUsername, sub }, "AdminGetUser (before AdminDeleteUser)"))) return;
+        await cognito.adminDeleteUser({ user: context, username: cognitoUsername });
     } catch (error) {
         if (isUserNotFound(error)) return;
         if (isResourceNotFound(error)) {

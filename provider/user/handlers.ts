@@ -8,7 +8,8 @@ import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
 import { diffUser } from "../shared/diff";
 import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../shared/types";
 import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../shared/validate";
-import { createCognitoClient, Connection } from "../shared/connection";
+import { connectionOf } from "../shared/connection";
+import { openCognitoGateway } from "../shared/gateway";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
 import { importUser } from "./import";
@@ -35,11 +36,6 @@ export function parseUserResourceId(id: string): { userPoolId: string; username:
     return { userPoolId: id.slice(0, slash), username: id.slice(slash + 1) };
 }
 
-/** The connection recorded for a user. */
-export function connectionOf(inputs: Partial<UserInputs>): Connection {
-    return { region: inputs.region!, endpoint: inputs.endpoint, profile: inputs.profile, maxAttempts: inputs.maxAttempts };
-}
-
 /** The declared passwords in raw inputs, to keep them out of every check failure. */
 function declaredSecrets(raw: Record<string, unknown>): string[] {
     return [raw.password, raw.temporaryPassword].filter((v): v is string => typeof v === "string");
@@ -61,8 +57,8 @@ export async function diff(_id: string, olds: UserOutputs, news: UserInputs): Pr
 /** `create`: the user, all or nothing; or, with `importId` (the `import` resource option), the existing user adopted. */
 export async function create(inputs: UserInputs): Promise<dynamic.CreateResult> {
     return withCognitoUserErrors(async () => {
-        const client = createCognitoClient(connectionOf(inputs));
-        const outs = inputs.importId ? await importUser(client, inputs) : await createUser(client, inputs);
+        const cognito = openCognitoGateway(connectionOf(inputs));
+        const outs = inputs.importId ? await importUser(cognito, inputs) : await createUser(cognito, inputs);
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), outs };
     });
 }
@@ -100,8 +96,8 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
         const inputs = recordedInputs(id, props);
         const recorded = props.cognitoUsername !== undefined;
         const name = props.cognitoUsername ?? parseUserResourceId(id).username;
-        const client = createCognitoClient(connectionOf(inputs));
-        const outs = await readUser(client, inputs, name, recorded ? props : undefined, !recorded);
+        const cognito = openCognitoGateway(connectionOf(inputs));
+        const outs = await readUser(cognito, inputs, name, recorded ? props : undefined, !recorded);
         if (!outs) return { id: "", props: {} };
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), props: outs };
     });
@@ -115,7 +111,7 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
 export async function update(id: string, olds: UserOutputs, news: UserInputs): Promise<dynamic.UpdateResult> {
     return withCognitoUserErrors(async () => {
         try {
-            return { outs: await updateUser(createCognitoClient(connectionOf(news)), olds, news) };
+            return { outs: await updateUser(openCognitoGateway(connectionOf(news)), olds, news) };
         } catch (error) {
             if (!(error instanceof PartialUpdateError)) throw error;
             const provider = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
@@ -129,6 +125,6 @@ export async function remove(id: string, props: Partial<UserOutputs>): Promise<v
     return withCognitoUserErrors(async () => {
         const inputs = recordedInputs(id, props);
         const name = props.cognitoUsername ?? parseUserResourceId(id).username;
-        await deleteUser(createCognitoClient(connectionOf(inputs)), inputs, name, props.sub);
+        await deleteUser(openCognitoGateway(connectionOf(inputs)), inputs, name, props.sub);
     });
 }

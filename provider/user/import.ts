@@ -3,8 +3,8 @@
  * serve a dynamic provider (its host gets no serialized provider on that Read), so `CognitoUser`
  * turns the option into the `importId` input and the engine runs an ordinary create, which lands here.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserError } from "../shared/errors";
+import { CognitoGateway } from "../shared/gateway";
 import { namesSameUser } from "../shared/diff";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { readUser } from "./read";
@@ -19,10 +19,10 @@ import { updateUser } from "./update";
  * @throws CognitoUserError NOT_FOUND when no such user exists (nothing is created), VALIDATION_ERROR
  *   when the declared username names another user.
  */
-export async function importUser(client: CognitoIdentityProviderClient, inputs: UserInputs): Promise<UserOutputs> {
+export async function importUser(cognito: CognitoGateway, inputs: UserInputs): Promise<UserOutputs> {
     const importId = inputs.importId!;
     const name = importId.slice(importId.indexOf("/") + 1);
-    const existing = await readUser(client, inputs, name, undefined, true);
+    const existing = await readUser(cognito, inputs, name, undefined, true);
     if (!existing) {
         throw new CognitoUserError(
             "NOT_FOUND",
@@ -38,7 +38,7 @@ export async function importUser(client: CognitoIdentityProviderClient, inputs: 
                 "(Username, email, phone, preferred_username, sub): declare that user's username, or import the user you declared.",
         );
     }
-    return convergeExistingUser(client, existing, inputs);
+    return convergeExistingUser(cognito, existing, inputs);
 }
 
 /**
@@ -48,11 +48,11 @@ export async function importUser(client: CognitoIdentityProviderClient, inputs: 
  * what counts as the user's recorded password settings.
  */
 export async function convergeExistingUser(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     existing: UserOutputs,
     inputs: UserInputs,
     recorded: Partial<UserOutputs> = {},
 ): Promise<UserOutputs> {
     const declared = Object.fromEntries(Object.entries(existing.attributes).filter(([attribute]) => attribute in inputs.attributes));
-    return updateUser(client, { ...existing, ...recorded, attributes: declared }, inputs);
+    return updateUser(cognito, { ...existing, ...recorded, attributes: declared }, inputs);
 }

@@ -1,6 +1,9 @@
+/**
+ * The outputs a user's state records, from what Cognito reports.
+ */
 import { COGNITO_OWNED_ATTRIBUTES, sortKeys } from "../shared/attributes";
-import { UserInputs, UserOutputs } from "../shared/types";
-import { CognitoUserRecord } from "../cognito/adminGetUser";
+import { CognitoUserRecord } from "../shared/gateway";
+import { dropUndefined, UserInputs, UserOutputs } from "../shared/types";
 
 /** Password settings recorded in outputs. */
 export interface PasswordOutputs {
@@ -46,9 +49,4 @@ export function toUserOutputs(
     if (passwords.temporaryPassword !== undefined) outputs.temporaryPassword = passwords.temporaryPassword;
     if (user.preferredMfaSetting) outputs.preferredMfaSetting = user.preferredMfaSetting;
     return dropUndefined(outputs);
-}
-
-/** A copy without `undefined` values: Pulumi's wire format cannot carry them. */
-export function dropUndefined<T extends object>(value: T): T {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

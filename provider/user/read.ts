@@ -3,15 +3,11 @@
  * Refresh and update find a user only by its recorded canonical Username; the search by alias or sub
  * is for naming a user to import or get, never for finding a managed user again.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
-import { UserInputs, UserOutputs } from "../shared/types";
-import { adminGetUser, CognitoUserRecord } from "../cognito/adminGetUser";
-import { adminListGroupsForUser } from "../cognito/adminListGroupsForUser";
 import { describeConnection } from "../shared/connection";
-import { listUsersByAttribute } from "../cognito/listUsersByAttribute";
+import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
+import { CognitoGateway, CognitoUserRecord } from "../shared/gateway";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { toUserOutputs } from "./outputs";
-import { step } from "./step";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,14 +20,14 @@ export type ReadContext = Pick<UserInputs, "userPoolId" | "username" | "region" 
  * user is one the state holds, and the error says how to forget it if the pool was deleted).
  */
 export async function getUser(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     context: ReadContext,
     name: string,
     options: { operation?: string; recorded?: boolean } = {},
 ): Promise<CognitoUserRecord | undefined> {
     const operation = options.operation ?? "AdminGetUser";
     try {
-        return await step(operation, context, () => adminGetUser(client, context.userPoolId, name));
+        return await cognito.adminGetUser({ user: context, username: name, operation });
     } catch (error) {
         if (isUserNotFound(error)) return undefined;
         if (isResourceNotFound(error)) {
@@ -53,16 +49,16 @@ export async function getUser(
  * to adopt or look at: a managed user is found by its recorded canonical Username alone.
  */
 export async function findUserByAnyName(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     context: ReadContext,
     name: string,
 ): Promise<CognitoUserRecord | undefined> {
-    const byUsername = await getUser(client, context, name);
+    const byUsername = await getUser(cognito, context, name);
     if (byUsername) return byUsername;
     const attribute = uuidPattern.test(name) ? "sub" : name.includes("@") ? "email" : name.startsWith("+") ? "phone_number" : undefined;
     if (!attribute) return undefined;
-    const matches = await step("ListUsers", context, () => listUsersByAttribute(client, context.userPoolId, attribute, name));
-    return matches.length === 1 ? getUser(client, context, matches[0]) : undefined;
+    const matches = await cognito.listUsers({ user: context, attribute, value: name });
+    return matches.length === 1 ? getUser(cognito, context, matches[0]) : undefined;
 }
 
 /**
@@ -72,12 +68,12 @@ export async function findUserByAnyName(
  * address; and a user deleted and made again under the same name has another sub.
  */
 export async function getRecordedUser(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     context: ReadContext,
     recorded: { cognitoUsername: string; sub?: string },
     operation?: string,
 ): Promise<CognitoUserRecord | undefined> {
-    const user = await getUser(client, context, recorded.cognitoUsername, { operation, recorded: true });
+    const user = await getUser(cognito, context, recorded.cognitoUsername, { operation, recorded: true });
     if (!user || user.username !== recorded.cognitoUsername) return undefined;
     if (recorded.sub && user.attributes.sub && user.attributes.sub !== recorded.sub) return undefined;
     return user;
@@ -89,17 +85,17 @@ export async function getRecordedUser(
  * `pulumi refresh` drops it and the next `up` creates it again.
  */
 export async function readUser(
-    client: CognitoIdentityProviderClient,
+    cognito: CognitoGateway,
     inputs: UserInputs,
     cognitoUsername: string,
     olds?: Partial<UserOutputs>,
     lookup = false,
 ): Promise<UserOutputs | undefined> {
     const user = lookup
-        ? await findUserByAnyName(client, inputs, cognitoUsername)
-        : await getRecordedUser(client, inputs, { cognitoUsername, sub: olds?.sub });
+        ? await findUserByAnyName(cognito, inputs, cognitoUsername)
+        : await getRecordedUser(cognito, inputs, { cognitoUsername, sub: olds?.sub });
     if (!user) return undefined;
-    const groups = await step("AdminListGroupsForUser", inputs, () => adminListGroupsForUser(client, inputs.userPoolId, user.username));
+    const groups = await cognito.adminListGroupsForUser({ user: inputs, username: user.username });
     const adopted = olds?.cognitoUsername === undefined;
     return toUserOutputs(
         inputs,

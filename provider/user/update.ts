@@ -3,21 +3,14 @@
  * checked against the pool's policy before anything is written; when a step still fails midway, the
  * error carries what was applied, so the state records it and the next `pulumi up` converges.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserError } from "../shared/errors";
-import { planUserUpdate } from "../shared/diff";
-import { generatePassword } from "../shared/password";
-import { UserInputs, UserOutputs } from "../shared/types";
-import { adminAddUserToGroup } from "../cognito/adminAddUserToGroup";
-import { adminDeleteUserAttributes } from "../cognito/adminDeleteUserAttributes";
-import { adminRemoveUserFromGroup } from "../cognito/adminRemoveUserFromGroup";
-import { adminSetUserEnabled } from "../cognito/adminSetUserEnabled";
-import { adminSetUserPassword } from "../cognito/adminSetUserPassword";
-import { adminUpdateUserAttributes } from "../cognito/adminUpdateUserAttributes";
 import { describeConnection } from "../shared/connection";
-import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "./create";
+import { planUserUpdate } from "../shared/diff";
+import { CognitoUserError } from "../shared/errors";
+import { CognitoGateway, UserRef } from "../shared/gateway";
+import { generatePassword } from "../shared/password";
+import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
+import { UserInputs, UserOutputs } from "../shared/types";
 import { getRecordedUser, readUser } from "./read";
-import { step, UserRef } from "./step";
 
 /**
  * An update that failed after changing Cognito: `applied` is the user as far as the update got (what
@@ -38,9 +31,9 @@ export class PartialUpdateError extends CognitoUserError {
  * so a name alone could reach another user. Raises NOT_FOUND otherwise, naming the way out; a user is
  * never re-pointed to a service that does not provably hold it.
  */
-export async function assertSameUserAt(client: CognitoIdentityProviderClient, olds: UserOutputs, news: UserInputs): Promise<void> {
+export async function assertSameUserAt(cognito: CognitoGateway, olds: UserOutputs, news: UserInputs): Promise<void> {
     const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
-    const found = await getRecordedUser(client, news, olds, "AdminGetUser (before the update)").catch((error) => {
+    const found = await getRecordedUser(cognito, news, olds, "AdminGetUser (before the update)").catch((error) => {
         if (moved) return undefined; // the new connection cannot even find the pool: it does not hold the user
         throw error;
     });
@@ -59,23 +52,23 @@ export async function assertSameUserAt(client: CognitoIdentityProviderClient, ol
 }
 
 /** Applies the difference between the recorded outputs and the new inputs; returns the new outputs. */
-export async function updateUser(client: CognitoIdentityProviderClient, olds: UserOutputs, news: UserInputs): Promise<UserOutputs> {
+export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, news: UserInputs): Promise<UserOutputs> {
     const plan = planUserUpdate(olds, news);
     const username = olds.cognitoUsername;
     const pool = news.userPoolId;
-    const ref: UserRef = { userPoolId: pool, username: news.username, secrets: [news.password, news.temporaryPassword, olds.password] };
+    const user: UserRef = { userPoolId: pool, username: news.username, secrets: [news.password, news.temporaryPassword, olds.password] };
     if (olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined))
-        await assertSameUserAt(client, olds, news);
+        await assertSameUserAt(cognito, olds, news);
 
     // Before any write: a declared password the pool would refuse fails the update with nothing changed.
     let password: string | undefined;
     if (plan.password.kind === "permanent" || plan.password.kind === "temporary") {
-        const policy = await poolPasswordPolicy(client, news, ref);
+        const policy = await poolPasswordPolicy(cognito, news, user);
         const who = `user "${news.username}" in pool ${pool}`;
         if (plan.password.kind === "temporary") assertPasswordsMeetPolicy({ temporaryPassword: news.temporaryPassword }, policy, who);
         else if (plan.password.source === "declared") assertPasswordsMeetPolicy({ password: news.password }, policy, who);
         password = plan.password.kind === "permanent" ? (news.password ?? generatePassword(policy)) : undefined;
-        if (password) ref.secrets!.push(password);
+        if (password) user.secrets!.push(password);
     }
 
     // What Cognito holds so far: the connection (proven above) and each step as it succeeds.
@@ -88,9 +81,9 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
     };
     if (news.endpoint === undefined) delete applied.endpoint;
     if (news.profile === undefined) delete applied.profile;
-    const run = async (operation: string, call: () => Promise<void>, record: () => void) => {
+    const run = async (call: () => Promise<void>, record: () => void) => {
         try {
-            await step(operation, ref, call);
+            await call();
         } catch (error) {
             if (error instanceof CognitoUserError) throw new PartialUpdateError(error, { ...applied });
             throw error;
@@ -101,15 +94,13 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
     const toWrite = withVerificationPairs(plan.attributes.toWrite, news.attributes);
     if (Object.keys(toWrite).length > 0) {
         await run(
-            "AdminUpdateUserAttributes",
-            () => adminUpdateUserAttributes(client, pool, username, toWrite),
+            () => cognito.adminUpdateUserAttributes({ user, username, attributes: toWrite }),
             () => (applied.attributes = { ...applied.attributes, ...toWrite }),
         );
     }
     if (plan.attributes.toDelete.length > 0) {
         await run(
-            "AdminDeleteUserAttributes",
-            () => adminDeleteUserAttributes(client, pool, username, plan.attributes.toDelete),
+            () => cognito.adminDeleteUserAttributes({ user, username, names: plan.attributes.toDelete }),
             () =>
                 (applied.attributes = Object.fromEntries(
                     Object.entries(applied.attributes).filter(([n]) => !plan.attributes.toDelete.includes(n)),
@@ -120,8 +111,7 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
         const permanent = plan.password.kind === "permanent";
         const value = permanent ? password! : news.temporaryPassword!;
         await run(
-            "AdminSetUserPassword",
-            () => adminSetUserPassword(client, pool, username, value, permanent),
+            () => cognito.adminSetUserPassword({ user, username, password: value, permanent }),
             () => {
                 Object.assign(applied, { password: permanent ? value : undefined, temporaryPassword: permanent ? undefined : value });
                 Object.assign(applied, { passwordManaged: true, generatePassword: news.generatePassword });
@@ -130,23 +120,20 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
     }
     for (const group of plan.groupsToAdd) {
         await run(
-            `AdminAddUserToGroup(${group})`,
-            () => adminAddUserToGroup(client, pool, username, group),
+            () => cognito.adminAddUserToGroup({ user, username, group }),
             () => (applied.groups = [...new Set([...applied.groups, group])].sort()),
         );
     }
     for (const group of plan.groupsToRemove) {
         await run(
-            `AdminRemoveUserFromGroup(${group})`,
-            () => adminRemoveUserFromGroup(client, pool, username, group),
+            () => cognito.adminRemoveUserFromGroup({ user, username, group }),
             () => (applied.groups = applied.groups.filter((g) => g !== group)),
         );
     }
     if (plan.enable !== undefined) {
         const enable = plan.enable;
         await run(
-            enable ? "AdminEnableUser" : "AdminDisableUser",
-            () => adminSetUserEnabled(client, pool, username, enable),
+            () => (enable ? cognito.adminEnableUser({ user, username }) : cognito.adminDisableUser({ user, username })),
             () => (applied.enabled = enable),
         );
     }
@@ -161,7 +148,7 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
                   password: managed ? (news.password ?? (news.generatePassword ? olds.password : undefined)) : undefined,
                   temporaryPassword: managed ? news.temporaryPassword : undefined,
               };
-    const outputs = await readUser(client, news, username, { ...olds, attributes: news.attributes, ...kept, passwordManaged: managed });
+    const outputs = await readUser(cognito, news, username, { ...olds, attributes: news.attributes, ...kept, passwordManaged: managed });
     if (!outputs) {
         throw new CognitoUserError(
             "NOT_FOUND",

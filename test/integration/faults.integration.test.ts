@@ -22,7 +22,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { mockClient } from "aws-sdk-client-mock";
 import * as handlers from "../../provider/user/handlers";
 import { createCognitoClient } from "../../provider/shared/connection";
-import { forgetPoolFacts } from "../../provider/cognito/describeUserPool";
+import { CognitoGateway, forgetPoolFacts } from "../../provider/shared/gateway";
 import { UserInputs } from "../../provider/shared/types";
 import { createUser } from "../../provider/user/create";
 import {
@@ -56,16 +56,17 @@ async function checked(raw: Record<string, unknown>): Promise<UserInputs> {
 }
 
 /**
- * A client like the provider's (retries on throttling, `attempts` per call) but with a 1 ms retry
- * delay, so a storm takes no real backoff time.
+ * A gateway on a client like the provider's (retries on throttling, `attempts` per call) but with a
+ * 1 ms retry delay, so a storm takes no real backoff time.
  */
-function fastRetryClient(endpoint: string, attempts: number): CognitoIdentityProviderClient {
-    return new CognitoIdentityProviderClient({
+function fastRetryClient(endpoint: string, attempts: number): CognitoGateway {
+    const client = new CognitoIdentityProviderClient({
         region: TEST_REGION,
         endpoint,
         maxAttempts: attempts,
         retryStrategy: new ConfiguredRetryStrategy(attempts, () => 1),
     });
+    return new CognitoGateway(client, { region: TEST_REGION, endpoint, maxAttempts: attempts });
 }
 
 describe("faults the emulator cannot produce (integration)", function () {

@@ -139,7 +139,7 @@ describe("the serialized CognitoUser provider in a fresh process (integration)",
         require(path.join(repoRoot, "scripts", "link-self.js")).linkSelf(repoRoot);
         ensureBuilt();
         // The shipped provider object, as a user's program loads it from the package.
-        const { cognitoUserProvider } = require(path.join(repoRoot, "dist", "provider", "dynamic", "provider.js"));
+        const { cognitoUserProvider } = require(path.join(repoRoot, "dist", "provider", "user", "provider.js"));
         // Exactly what pulumi.dynamic.Resource does (@pulumi/pulumi/dynamic: serializeFunctionMaybeSecret).
         const serialized = await serializeFunction(() => cognitoUserProvider, { allowSecrets: true });
         assert.equal(serialized.exportName, "handler");

@@ -1,0 +1,291 @@
+/**
+ * The one way to Cognito: a gateway per connection with one method per operation the provider calls,
+ * named requests in and out. Every failure leaves it as a `CognitoUserError` naming the operation, the
+ * user and the pool, with every secret of the request redacted (`translateCognitoError`); the SDK's
+ * `$fault` and attempt count stay on it for a create that must judge an uncertain outcome.
+ */
+import {
+    AdminAddUserToGroupCommand,
+    AdminCreateUserCommand,
+    AdminDeleteUserAttributesCommand,
+    AdminDeleteUserCommand,
+    AdminDisableUserCommand,
+    AdminEnableUserCommand,
+    AdminGetUserCommand,
+    AdminListGroupsForUserCommand,
+    AdminRemoveUserFromGroupCommand,
+    AdminSetUserPasswordCommand,
+    AdminUpdateUserAttributesCommand,
+    AttributeType,
+    CognitoIdentityProviderClient,
+    DescribeUserPoolCommand,
+    ListUsersCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { Connection, createCognitoClient, serverTimeOf } from "./connection";
+import { translateCognitoError } from "./errors";
+import { PasswordPolicy, passwordPolicyFromCognito } from "./password";
+
+/** Who a call is about, for its errors: the pool, the name the program knows the user by, and values no error may show. */
+export interface UserRef {
+    userPoolId: string;
+    /** The name the program knows the user by (the declared username). */
+    username: string;
+    /** Values that must never appear in an error. */
+    secrets?: Array<string | undefined>;
+}
+
+/** A call about one user of `user.userPoolId`, named `username` in the call (its canonical Username, or an alias). */
+export interface UserRequest {
+    user: UserRef;
+    username: string;
+}
+
+/** A user as Cognito reports it. */
+export interface CognitoUserRecord {
+    /** The canonical Username. */
+    username: string;
+    attributes: Record<string, string>;
+    enabled: boolean;
+    status: string;
+    createdAt?: Date;
+    lastModifiedAt?: Date;
+    preferredMfaSetting?: string;
+    mfaSettingList: string[];
+}
+
+/** What `adminCreateUser` sends; `MessageAction` is always `SUPPRESS`. */
+export interface CreateUserRequest extends UserRequest {
+    attributes: Record<string, string>;
+    temporaryPassword?: string;
+    clientMetadata?: Record<string, string>;
+    validationData?: Record<string, string>;
+    forceAliasCreation?: boolean;
+}
+
+/** What the provider needs to know about a pool before it writes a user: from `DescribeUserPool`. */
+export interface PoolFacts {
+    /** The password policy every declared password is checked against before any write. */
+    passwordPolicy: PasswordPolicy;
+    /** `UsernameAttributes`: `email` and / or `phone_number` when users sign in with them instead of a username. */
+    usernameAttributes: string[];
+    /** `AliasAttributes`: attributes a user may also sign in with, besides the username. */
+    aliasAttributes: string[];
+}
+
+/** One read per pool and connection for the life of the process (one `pulumi up`): the facts do not change mid-run. */
+const poolFacts = new Map<string, Promise<PoolFacts>>();
+
+/** Forgets every pool's facts: for tests that give one pool id different answers. */
+export function forgetPoolFacts(): void {
+    poolFacts.clear();
+}
+
+/** A gateway on a new client for `connection` (adaptive retry, the server clock, no endpoint from the environment). */
+export function openCognitoGateway(connection: Connection): CognitoGateway {
+    return new CognitoGateway(createCognitoClient(connection), connection);
+}
+
+/** Cognito, as the provider calls it: one method per operation. Made per provider call, never at module scope. */
+export class CognitoGateway {
+    /**
+     * @param client the SDK client every call goes through (its middleware, e.g. the batch's pacing, applies to every attempt)
+     * @param connection where the client points: keys the pool facts cache
+     */
+    constructor(
+        readonly client: CognitoIdentityProviderClient,
+        readonly connection: Connection,
+    ) {}
+
+    /** Closes the client's connections. */
+    destroy(): void {
+        this.client.destroy();
+    }
+
+    /** A local time as the service's clock would tell it (see `serverTimeOf`). */
+    serverTime(localMs: number): number {
+        return serverTimeOf(this.client, localMs);
+    }
+
+    /** `AdminCreateUser` with `MessageAction=SUPPRESS`: Cognito sends no email and no SMS, ever. */
+    adminCreateUser(request: CreateUserRequest): Promise<CognitoUserRecord> {
+        return this.call("AdminCreateUser", request.user, [request.temporaryPassword], async () => {
+            const { User: user } = await this.client.send(
+                new AdminCreateUserCommand({
+                    UserPoolId: request.user.userPoolId,
+                    Username: request.username,
+                    UserAttributes: toAttributeList(request.attributes),
+                    MessageAction: "SUPPRESS",
+                    TemporaryPassword: request.temporaryPassword,
+                    ClientMetadata: request.clientMetadata,
+                    ValidationData: request.validationData ? toAttributeList(request.validationData) : undefined,
+                    ForceAliasCreation: request.forceAliasCreation,
+                }),
+            );
+            if (!user?.Username) throw new Error("AdminCreateUser returned no user");
+            return {
+                username: user.Username,
+                attributes: fromAttributeList(user.Attributes),
+                enabled: user.Enabled ?? true,
+                status: user.UserStatus ?? "FORCE_CHANGE_PASSWORD",
+                createdAt: user.UserCreateDate,
+                lastModifiedAt: user.UserLastModifiedDate,
+                mfaSettingList: [],
+            };
+        });
+    }
+
+    /**
+     * `AdminGetUser`: by Username, or by an alias (email, phone, preferred_username) where the pool has
+     * aliases. `operation` names the call in errors when it has a purpose to tell (`AdminGetUser (before the update)`).
+     */
+    adminGetUser(request: UserRequest & { operation?: string }): Promise<CognitoUserRecord> {
+        return this.call(request.operation ?? "AdminGetUser", request.user, [], async () => {
+            const r = await this.client.send(new AdminGetUserCommand(this.userInput(request)));
+            return {
+                username: r.Username ?? request.username,
+                attributes: fromAttributeList(r.UserAttributes),
+                enabled: r.Enabled ?? true,
+                status: r.UserStatus ?? "UNKNOWN",
+                createdAt: r.UserCreateDate,
+                lastModifiedAt: r.UserLastModifiedDate,
+                preferredMfaSetting: r.PreferredMfaSetting,
+                mfaSettingList: r.UserMFASettingList ?? [],
+            };
+        });
+    }
+
+    /** `AdminDeleteUser`. */
+    async adminDeleteUser(request: UserRequest): Promise<void> {
+        await this.call("AdminDeleteUser", request.user, [], () => this.client.send(new AdminDeleteUserCommand(this.userInput(request))));
+    }
+
+    /** `AdminSetUserPassword`: permanent makes the user CONFIRMED, temporary FORCE_CHANGE_PASSWORD. */
+    async adminSetUserPassword(request: UserRequest & { password: string; permanent: boolean }): Promise<void> {
+        const input = { ...this.userInput(request), Password: request.password, Permanent: request.permanent };
+        await this.call("AdminSetUserPassword", request.user, [request.password], () =>
+            this.client.send(new AdminSetUserPasswordCommand(input)),
+        );
+    }
+
+    /** `AdminUpdateUserAttributes` for added and changed attributes. */
+    async adminUpdateUserAttributes(request: UserRequest & { attributes: Record<string, string> }): Promise<void> {
+        const input = { ...this.userInput(request), UserAttributes: toAttributeList(request.attributes) };
+        await this.call("AdminUpdateUserAttributes", request.user, [], () => this.client.send(new AdminUpdateUserAttributesCommand(input)));
+    }
+
+    /** `AdminDeleteUserAttributes` for removed attributes. */
+    async adminDeleteUserAttributes(request: UserRequest & { names: string[] }): Promise<void> {
+        const input = { ...this.userInput(request), UserAttributeNames: request.names };
+        await this.call("AdminDeleteUserAttributes", request.user, [], () => this.client.send(new AdminDeleteUserAttributesCommand(input)));
+    }
+
+    /** `AdminEnableUser`. */
+    async adminEnableUser(request: UserRequest): Promise<void> {
+        await this.call("AdminEnableUser", request.user, [], () => this.client.send(new AdminEnableUserCommand(this.userInput(request))));
+    }
+
+    /** `AdminDisableUser`. */
+    async adminDisableUser(request: UserRequest): Promise<void> {
+        await this.call("AdminDisableUser", request.user, [], () => this.client.send(new AdminDisableUserCommand(this.userInput(request))));
+    }
+
+    /** `AdminAddUserToGroup`; errors name the group: `AdminAddUserToGroup(admins)`. */
+    async adminAddUserToGroup(request: UserRequest & { group: string }): Promise<void> {
+        const input = { ...this.userInput(request), GroupName: request.group };
+        await this.call(`AdminAddUserToGroup(${request.group})`, request.user, [], () =>
+            this.client.send(new AdminAddUserToGroupCommand(input)),
+        );
+    }
+
+    /** `AdminRemoveUserFromGroup`; errors name the group. */
+    async adminRemoveUserFromGroup(request: UserRequest & { group: string }): Promise<void> {
+        const input = { ...this.userInput(request), GroupName: request.group };
+        await this.call(`AdminRemoveUserFromGroup(${request.group})`, request.user, [], () =>
+            this.client.send(new AdminRemoveUserFromGroupCommand(input)),
+        );
+    }
+
+    /** `AdminListGroupsForUser`, every page; group names sorted. */
+    adminListGroupsForUser(request: UserRequest): Promise<string[]> {
+        return this.call("AdminListGroupsForUser", request.user, [], async () => {
+            const groups: string[] = [];
+            let nextToken: string | undefined;
+            do {
+                const r = await this.client.send(
+                    new AdminListGroupsForUserCommand({ ...this.userInput(request), NextToken: nextToken, Limit: 60 }),
+                );
+                for (const g of r.Groups ?? []) if (g.GroupName) groups.push(g.GroupName);
+                nextToken = r.NextToken;
+            } while (nextToken);
+            return groups.sort();
+        });
+    }
+
+    /**
+     * `ListUsers` with an exact-match filter on one attribute; the canonical Usernames found (at most two:
+     * enough to tell one from several). Finds a user by `sub`, which `AdminGetUser` is not guaranteed to accept.
+     */
+    listUsers(request: {
+        user: UserRef;
+        attribute: "sub" | "email" | "phone_number" | "preferred_username";
+        value: string;
+    }): Promise<string[]> {
+        const escaped = request.value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+        const input = { UserPoolId: request.user.userPoolId, Filter: `${request.attribute} = "${escaped}"`, Limit: 2 };
+        return this.call("ListUsers", request.user, [], async () => {
+            const r = await this.client.send(new ListUsersCommand(input));
+            return (r.Users ?? []).map((u) => u.Username).filter((u): u is string => !!u);
+        });
+    }
+
+    /**
+     * `DescribeUserPool`: the pool's facts, read once per process for a pool at this connection. A failed
+     * read is not cached, so a later call tries again.
+     */
+    describeUserPool(request: { user: UserRef }): Promise<PoolFacts> {
+        const { region, endpoint, profile } = this.connection;
+        const key = `${region}|${endpoint ?? ""}|${profile ?? ""}|${request.user.userPoolId}`;
+        let facts = poolFacts.get(key);
+        if (!facts) {
+            facts = this.client.send(new DescribeUserPoolCommand({ UserPoolId: request.user.userPoolId })).then((r) => ({
+                passwordPolicy: passwordPolicyFromCognito(r.UserPool?.Policies?.PasswordPolicy),
+                usernameAttributes: r.UserPool?.UsernameAttributes ?? [],
+                aliasAttributes: r.UserPool?.AliasAttributes ?? [],
+            }));
+            poolFacts.set(key, facts);
+            facts.catch(() => poolFacts.delete(key));
+        }
+        const cached = facts;
+        return this.call("DescribeUserPool", request.user, [], () => cached);
+    }
+
+    private userInput(request: UserRequest): { UserPoolId: string; Username: string } {
+        return { UserPoolId: request.user.userPoolId, Username: request.username };
+    }
+
+    /** Runs one call, turning any failure into a `CognitoUserError` that names the operation, the user and the pool. */
+    private async call<T>(operation: string, user: UserRef, secrets: Array<string | undefined>, run: () => Promise<T>): Promise<T> {
+        try {
+            return await run();
+        } catch (error) {
+            throw translateCognitoError(error, {
+                operation,
+                username: user.username,
+                userPoolId: user.userPoolId,
+                secrets: [...(user.secrets ?? []), ...secrets],
+            });
+        }
+    }
+}
+
+/** `{ name: value }` as Cognito's `[{ Name, Value }]`. */
+function toAttributeList(attributes: Record<string, string>): AttributeType[] {
+    return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** Cognito's `[{ Name, Value }]` as `{ name: value }`. */
+function fromAttributeList(list: AttributeType[] | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const { Name, Value } of list ?? []) if (Name) out[Name] = Value ?? "";
+    return out;
+}
