@@ -5,8 +5,9 @@
  * and delete), reusing the single-user `validateUserInputs` and `diffUser`.
  */
 import { diffUser } from "../shared/diff";
-import { dropUndefined, InputFailure, UNKNOWN, UserInputs, UserOutputs } from "../shared/types";
-import { isUnknown, validateUserInputs } from "../shared/validate";
+import { dropUndefined, InputFailure, UserInputs, UserOutputs } from "../shared/types";
+import { isKnown, isUnknown, UNKNOWN } from "../shared/unknown";
+import { validateUserInputs } from "../shared/validate";
 import { QUOTA_CATEGORIES, QuotaRates } from "./quotas";
 import { BATCH_USER_FIELDS, BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 
@@ -59,7 +60,6 @@ export interface BatchCheckResult {
 export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
     const failures: InputFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
-    const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
 
     // Adoption only when asked, as for a single CognitoUser: a user the batch did not create is never taken over by default.
     const adoptExisting = raw.adoptExisting === undefined || raw.adoptExisting === null ? false : raw.adoptExisting;
@@ -77,13 +77,13 @@ export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
 
     const concurrency = raw.concurrency;
     if (
-        known(concurrency) &&
+        isKnown(concurrency) &&
         (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)
     ) {
         fail("concurrency", `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (calls in flight at once).`);
     }
     const rates = raw.rates;
-    if (known(rates)) {
+    if (isKnown(rates)) {
         if (!isPlainObject(rates)) {
             fail("rates", "rates must map quota categories to requests per second, e.g. `{ userCreation: 50 }`.");
         } else {
@@ -96,7 +96,7 @@ export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
             }
         }
     }
-    if (known(raw.batchName) && typeof raw.batchName !== "string") fail("batchName", "batchName must be a string.");
+    if (isKnown(raw.batchName) && typeof raw.batchName !== "string") fail("batchName", "batchName must be a string.");
 
     const settings: BatchSettings = dropUndefined({
         userPoolId: base.inputs.userPoolId,
@@ -104,14 +104,14 @@ export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
         endpoint: base.inputs.endpoint,
         profile: base.inputs.profile,
         maxAttempts: base.inputs.maxAttempts,
-        concurrency: known(concurrency) ? (concurrency as number) : DEFAULT_CONCURRENCY,
-        rates: known(rates) ? (rates as QuotaRates) : undefined,
+        concurrency: isKnown(concurrency) ? (concurrency as number) : DEFAULT_CONCURRENCY,
+        rates: isKnown(rates) ? (rates as QuotaRates) : undefined,
         adoptExisting: adoptExisting as boolean,
-        batchName: known(raw.batchName) ? (raw.batchName as string) : undefined,
+        batchName: isKnown(raw.batchName) ? (raw.batchName as string) : undefined,
     });
 
     const rawPasswords = raw.userPasswords;
-    if (known(rawPasswords) && !isPlainObject(rawPasswords))
+    if (isKnown(rawPasswords) && !isPlainObject(rawPasswords))
         fail("userPasswords", "userPasswords must map usernames to { password?, temporaryPassword? }.");
     const passwordsOf = (username: string): DeclaredPasswords | undefined => {
         if (!isPlainObject(rawPasswords) || !hasOwn(rawPasswords, username)) return undefined;

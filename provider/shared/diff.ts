@@ -3,7 +3,8 @@
  * changes and which Cognito calls that takes.
  */
 import { AttributeChanges, attributeChangesEmpty, planAttributeChanges } from "./attributes";
-import { UNKNOWN, UserInputs, UserOutputs } from "./types";
+import { UserInputs, UserOutputs } from "./types";
+import { hasUnknown } from "./unknown";
 
 /** What `diff` reports for one user. */
 export interface UserDiff {
@@ -24,9 +25,6 @@ export const REPLACE_PROPERTIES = ["userPoolId", "username"] as const;
  * and delete keep using the recorded ones until then.
  */
 export const CONNECTION_PROPERTIES = ["region", "endpoint", "profile", "maxAttempts"] as const;
-
-const hasUnknown = (value: unknown): boolean =>
-    value === UNKNOWN || (typeof value === "object" && value !== null && Object.values(value).some(hasUnknown));
 
 /**
  * Whether `username` still names the user recorded in `olds`: the username it was created with, its

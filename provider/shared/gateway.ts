@@ -24,6 +24,7 @@ import {
 import { Connection, createCognitoClient, serverTimeOf } from "./connection";
 import { translateCognitoError } from "./errors";
 import { PasswordPolicy, passwordPolicyFromCognito } from "./password";
+import { UserInputs } from "./types";
 
 /** Who a call is about, for its errors: the pool, the name the program knows the user by, and values no error may show. */
 export interface UserRef {
@@ -53,14 +54,9 @@ export interface CognitoUserRecord {
     mfaSettingList: string[];
 }
 
-/** What `adminCreateUser` sends; `MessageAction` is always `SUPPRESS`. */
-export interface CreateUserRequest extends UserRequest {
-    attributes: Record<string, string>;
-    temporaryPassword?: string;
-    clientMetadata?: Record<string, string>;
-    validationData?: Record<string, string>;
-    forceAliasCreation?: boolean;
-}
+/** What `adminCreateUser` sends besides the name, as the user's inputs hold it; `MessageAction` is always `SUPPRESS`. */
+export type CreateUserRequest = UserRequest &
+    Pick<UserInputs, "attributes" | "temporaryPassword" | "clientMetadata" | "validationData" | "forceAliasCreation">;
 
 /** What the provider needs to know about a pool before it writes a user: from `DescribeUserPool`. */
 export interface PoolFacts {

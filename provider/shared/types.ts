@@ -77,9 +77,6 @@ export interface InputFailure {
     reason: string;
 }
 
-/** Pulumi's marker for a value not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /** Default attempts per call: the SDK's adaptive retry backs off on throttling between them. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
 

@@ -3,7 +3,8 @@
  * property and the fix.
  */
 import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
-import { DEFAULT_MAX_ATTEMPTS, InputFailure, UNKNOWN, UserInputs } from "./types";
+import { DEFAULT_MAX_ATTEMPTS, InputFailure, UserInputs } from "./types";
+import { isKnown, isUnknown, UNKNOWN } from "./unknown";
 
 /** Cognito's user pool id: `<region>_<id>` (real: `eu-west-1_AbCdEf123`; cognito-local: `local_AbCd1234`). */
 const poolIdPattern = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -15,11 +16,6 @@ const regionPrefix = /^([a-z]{2}(?:-[a-z]+)+-\d)_/;
 /** The Region a real pool id names (`eu-west-1_AbCdEf123` → `eu-west-1`), if it names one. */
 export function regionFromPoolId(userPoolId: string): string | undefined {
     return regionPrefix.exec(userPoolId)?.[1];
-}
-
-/** Whether a value is Pulumi's "unknown during preview" marker. */
-export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
@@ -59,12 +55,11 @@ export interface ValidationResult {
 export function validateUserInputs(raw: Record<string, unknown>, path = ""): ValidationResult {
     const failures: InputFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property: path + property, reason });
-    const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
 
     const userPoolId = raw.userPoolId;
     if (userPoolId === undefined || userPoolId === null || userPoolId === "") {
         fail("userPoolId", "userPoolId is required: pass the pool's id, e.g. `userPoolId: pool.id`.");
-    } else if (known(userPoolId) && (typeof userPoolId !== "string" || !poolIdPattern.test(userPoolId) || userPoolId.length > 55)) {
+    } else if (isKnown(userPoolId) && (typeof userPoolId !== "string" || !poolIdPattern.test(userPoolId) || userPoolId.length > 55)) {
         fail(
             "userPoolId",
             `userPoolId ${JSON.stringify(userPoolId)} is not a Cognito pool id: expected "<region>_<id>", e.g. "eu-west-1_AbCdEf123".`,
@@ -74,7 +69,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     const username = raw.username;
     if (username === undefined || username === null || username === "") {
         fail("username", 'username is required: 1 to 128 characters, e.g. `username: "admin@example.com"`.');
-    } else if (known(username)) {
+    } else if (isKnown(username)) {
         if (typeof username !== "string") fail("username", "username must be a string.");
         else if ([...username].length > 128)
             fail("username", `username is ${[...username].length} characters long; Cognito allows 1 to 128.`);
@@ -83,7 +78,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     }
 
     const attributes = raw.attributes;
-    if (known(attributes)) {
+    if (isKnown(attributes)) {
         if (!isStringRecord(attributes)) {
             fail(
                 "attributes",
@@ -104,10 +99,12 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
 
     for (const key of ["password", "temporaryPassword"] as const) {
         const value = raw[key];
-        if (known(value) && (typeof value !== "string" || value.length === 0 || value.length > 256))
+        if (isKnown(value) && (typeof value !== "string" || value.length === 0 || value.length > 256))
             fail(key, `${key} must be a non-empty string of at most 256 characters.`);
     }
-    const passwordKinds = (["password", "temporaryPassword", "generatePassword"] as const).filter((k) => known(raw[k]) && raw[k] !== false);
+    const passwordKinds = (["password", "temporaryPassword", "generatePassword"] as const).filter(
+        (k) => isKnown(raw[k]) && raw[k] !== false,
+    );
     if (passwordKinds.length > 1) {
         fail(
             passwordKinds[1],
@@ -117,11 +114,11 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
 
     for (const key of ["generatePassword", "enabled", "forceAliasCreation", "adoptExisting"] as const) {
         const value = raw[key];
-        if (known(value) && typeof value !== "boolean") fail(key, `${key} must be true or false, not ${JSON.stringify(value)}.`);
+        if (isKnown(value) && typeof value !== "boolean") fail(key, `${key} must be true or false, not ${JSON.stringify(value)}.`);
     }
 
     let groups: string[] = [];
-    if (known(raw.groups)) {
+    if (isKnown(raw.groups)) {
         if (!Array.isArray(raw.groups)) {
             fail("groups", 'groups must be a list of group names, e.g. `["admins"]`.');
         } else {
@@ -138,14 +135,14 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     }
 
     const importId = raw.importId;
-    if (known(importId)) {
+    if (isKnown(importId)) {
         const slash = typeof importId === "string" ? importId.indexOf("/") : -1;
         if (typeof importId !== "string" || slash <= 0 || slash === importId.length - 1) {
             fail(
                 "importId",
                 `the import id ${JSON.stringify(importId)} is not "<userPoolId>/<username>", e.g. "eu-west-1_AbCdEf123/admin@example.com".`,
             );
-        } else if (known(userPoolId) && importId.slice(0, slash) !== userPoolId) {
+        } else if (isKnown(userPoolId) && importId.slice(0, slash) !== userPoolId) {
             fail(
                 "importId",
                 `the import id names pool ${importId.slice(0, slash)} but userPoolId is ${JSON.stringify(userPoolId)}: name the declared pool in the id, or remove the \`import\` option once the user is adopted.`,
@@ -154,7 +151,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     }
 
     for (const key of ["clientMetadata", "validationData"] as const) {
-        if (known(raw[key]) && !isStringRecord(raw[key])) fail(key, `${key} must map names to string values.`);
+        if (isKnown(raw[key]) && !isStringRecord(raw[key])) fail(key, `${key} must map names to string values.`);
     }
 
     // A real pool id names its Region: that is the Region, and a declared one that says otherwise is a
@@ -170,7 +167,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         );
     }
     if (poolRegion !== undefined && (absent(region) || typeof region === "string") && !isUnknown(region)) region = poolRegion;
-    if (absent(region) && known(raw.endpoint)) region = "us-east-1"; // emulators ignore the Region, the SDK still needs one
+    if (absent(region) && isKnown(raw.endpoint)) region = "us-east-1"; // emulators ignore the Region, the SDK still needs one
     // While the pool id or endpoint that would give the Region is unknown (preview), so is the Region.
     if (absent(region) && (isUnknown(userPoolId) || isUnknown(raw.endpoint))) region = UNKNOWN;
     if (region === undefined || region === null || region === "") {
@@ -178,18 +175,18 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
             "region",
             "no AWS Region: set `pulumi config set aws:region <region>`, the AWS_REGION environment variable, or the region input.",
         );
-    } else if (known(region) && typeof region !== "string") {
+    } else if (isKnown(region) && typeof region !== "string") {
         fail("region", 'region must be a string, e.g. "eu-west-1".');
     }
 
     const endpoint = raw.endpoint;
-    if (known(endpoint)) {
+    if (isKnown(endpoint)) {
         if (typeof endpoint !== "string" || !/^https?:\/\/[^\s]+$/.test(endpoint))
             fail("endpoint", `endpoint ${JSON.stringify(endpoint)} is not a URL: expected e.g. "http://127.0.0.1:9229".`);
     }
-    if (known(raw.profile) && typeof raw.profile !== "string") fail("profile", "profile must be the name of an AWS profile.");
+    if (isKnown(raw.profile) && typeof raw.profile !== "string") fail("profile", "profile must be the name of an AWS profile.");
     const maxAttempts = raw.maxAttempts;
-    if (known(maxAttempts) && (typeof maxAttempts !== "number" || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50))
+    if (isKnown(maxAttempts) && (typeof maxAttempts !== "number" || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50))
         fail("maxAttempts", "maxAttempts must be a whole number from 1 to 50.");
 
     const inputs: UserInputs = {
@@ -198,11 +195,11 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
         attributes: isStringRecord(attributes) ? normalizeAttributes(attributes) : ((attributes as Record<string, string>) ?? {}),
         generatePassword: raw.generatePassword === true,
         enabled: raw.enabled === undefined || raw.enabled === null ? true : (raw.enabled as boolean),
-        groups: known(raw.groups) ? groups : ((raw.groups as string[]) ?? []),
+        groups: isKnown(raw.groups) ? groups : ((raw.groups as string[]) ?? []),
         forceAliasCreation: raw.forceAliasCreation === true,
         adoptExisting: raw.adoptExisting === true,
         region: region as string,
-        maxAttempts: known(maxAttempts) ? (maxAttempts as number) : DEFAULT_MAX_ATTEMPTS,
+        maxAttempts: isKnown(maxAttempts) ? (maxAttempts as number) : DEFAULT_MAX_ATTEMPTS,
     };
     for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "importId", "endpoint", "profile"] as const) {
         if (raw[key] !== undefined && raw[key] !== null) (inputs as unknown as Record<string, unknown>)[key] = raw[key];

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN, UserOutputs } from "../../provider/shared/types";
+import { UserOutputs } from "../../provider/shared/types";
+import { UNKNOWN } from "../../provider/shared/unknown";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { Progress, PROGRESS_MIN_USERS, setProgressSink } from "../../provider/batch/executor";
 import { applyDefaults, parseUsersCsv, parseUsersJson, splitPasswords, UsersFileError } from "../../provider/batch/load";

@@ -4,7 +4,8 @@
  */
 import { strict as assert } from "assert";
 import { diffUser, namesSameUser, planUserUpdate } from "../../provider/shared/diff";
-import { UNKNOWN, UserInputs, UserOutputs } from "../../provider/shared/types";
+import { UserInputs, UserOutputs } from "../../provider/shared/types";
+import { UNKNOWN } from "../../provider/shared/unknown";
 import { checkedInputs, createdOutputs, LOCAL_POOL, TEST_PASSWORD } from "./fixtures";
 
 const SUB = "8c1f2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";

@@ -3,7 +3,8 @@
  * normalized; values unknown during preview pass.
  */
 import { strict as assert } from "assert";
-import { DEFAULT_MAX_ATTEMPTS, UNKNOWN } from "../../provider/shared/types";
+import { DEFAULT_MAX_ATTEMPTS } from "../../provider/shared/types";
+import { UNKNOWN } from "../../provider/shared/unknown";
 import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../../provider/shared/validate";
 import { checkedInputs, failureOf, failuresFor, LOCAL_POOL, rawInputs, REAL_POOL, TEST_PASSWORD } from "./fixtures";
 
