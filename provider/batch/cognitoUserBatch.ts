@@ -3,11 +3,11 @@
  * of users without paying the engine's per-resource cost (and a serialized provider) per user.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { markOutputsSecret } from "../user/cognitoUser";
 import { ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
 import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./load";
 import { cognitoUserBatchProvider } from "./provider";
 import { QuotaRates } from "./quotas";
+import { markOutputsSecret, withSecretOutputs } from "../shared/secretOutputs";
 import { UserFieldsArgs } from "../shared/userFieldsArgs";
 import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./types";
 
@@ -106,7 +106,7 @@ export class CognitoUserBatch extends pulumi.dynamic.Resource {
             temporaryPasswords: undefined,
             count: undefined,
         };
-        super(cognitoUserBatchProvider, name, props, withBatchSecretOutputs(opts), "cognito", "CognitoUserBatch");
+        super(cognitoUserBatchProvider, name, props, withSecretOutputs(opts, SECRET_OUTPUTS), "cognito", "CognitoUserBatch");
         markOutputsSecret(this, SECRET_OUTPUTS);
     }
 }
@@ -170,9 +170,4 @@ export function declareUsers(
             return splitPasswords(withDefaults).passwords;
         });
     return { users, passwords: pulumi.secret(passwords) };
-}
-
-/** Adds the password outputs to `additionalSecretOutputs`, keeping what the caller gave. */
-function withBatchSecretOutputs(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-    return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])] };
 }

@@ -24,14 +24,9 @@ export class BatchOperationError extends CognitoUserError {
     /** One line per failed user (the first ones), recorded by the engine as init errors. */
     readonly reasons?: string[];
     /** The outputs to record (passwords included, so not enumerable: never printed with the error). */
-    declare readonly properties?: Record<string, unknown>;
+    declare readonly properties?: object;
 
-    constructor(
-        code: CognitoUserErrorCode,
-        message: string,
-        failures: BatchUserFailure[],
-        recorded?: { id: string; properties: Record<string, unknown> },
-    ) {
+    constructor(code: CognitoUserErrorCode, message: string, failures: BatchUserFailure[], recorded?: { id: string; properties: object }) {
         super(code, message);
         this.name = "BatchOperationError";
         this.failures = failures;

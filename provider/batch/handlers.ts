@@ -7,10 +7,10 @@
 import { randomBytes } from "crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
+import { checkResult, Handlers, RawInputs, withProviderOf, WithProvider } from "../shared/handlers";
 import { declaredPasswordProblems } from "../shared/password";
-import { isUnknown } from "../shared/unknown";
-import { withoutSecretValues } from "../shared/validate";
 import { poolPasswordPolicy } from "../shared/poolPolicy";
+import { isUnknown } from "../shared/unknown";
 import { assertSameUserAt } from "../user/update";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
@@ -29,16 +29,13 @@ import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
 
 export { setProgressSink } from "./executor";
 
-/** The property in which Pulumi keeps the serialized provider; recorded state must keep it, or refresh breaks. */
-const PROVIDER_KEY = "__provider";
-
 /** A new batch's id: `<userPoolId>/<batchName>-<random>`; ids only need to be unique per pool. */
 export function batchResourceId(settings: BatchSettings): string {
     return `${settings.userPoolId}/${settings.batchName ?? "batch"}-${randomBytes(4).toString("hex")}`;
 }
 
 /** The declared passwords in raw batch inputs (inline or in `userPasswords`), to keep them out of every check failure. */
-function declaredSecrets(raw: Record<string, unknown>): string[] {
+function declaredSecrets(raw: RawInputs<BatchInputs>): string[] {
     const found: string[] = [];
     const collect = (value: unknown, key?: string): void => {
         if (typeof value === "string" && (key === "password" || key === "temporaryPassword")) found.push(value);
@@ -51,10 +48,8 @@ function declaredSecrets(raw: Record<string, unknown>): string[] {
 }
 
 /** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`, never a password shown. */
-export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-    const { inputs, failures } = checkBatch(news);
-    if (failures.length > 0) return { inputs: news, failures: withoutSecretValues(failures, news, declaredSecrets(news)) };
-    return { inputs: inputs as unknown as Record<string, unknown> };
+export async function check(_olds: unknown, news: RawInputs<BatchInputs>): Promise<dynamic.CheckResult<BatchInputs>> {
+    return checkResult(checkBatch(news), news, declaredSecrets(news));
 }
 
 /**
@@ -131,19 +126,19 @@ function counts(run: BatchRun, plan: BatchPlan): string {
 }
 
 /** The error for users that failed while others succeeded: carries the state to record. */
-function partialFailure(run: BatchRun, plan: BatchPlan, id: string, provider: unknown): BatchOperationError {
+function partialFailure(run: BatchRun, plan: BatchPlan, id: string, inputs: WithProvider<BatchInputs>): BatchOperationError {
     const outs = run.state.toOutputs(run.settings);
     const summary =
         `${run.label}: ${run.failures.length} users failed (${counts(run, plan)}); the ${outs.count} users that exist are recorded. ` +
         "Fix the cause and run `pulumi up` again: it retries only the failed users.";
     return new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures, {
         id,
-        properties: { ...outs, [PROVIDER_KEY]: provider },
+        properties: withProviderOf(outs, inputs),
     });
 }
 
 /** `create`: every declared user; on failures, the created ones are still recorded (see BatchOperationError). */
-export async function create(inputs: BatchInputs): Promise<dynamic.CreateResult> {
+export async function create(inputs: WithProvider<BatchInputs>): Promise<{ id: string; outs: BatchOutputs }> {
     return withCognitoUserErrors(async () => {
         const settings = settingsOf(inputs);
         const id = batchResourceId(settings);
@@ -151,7 +146,7 @@ export async function create(inputs: BatchInputs): Promise<dynamic.CreateResult>
         const plan = planBatch({}, inputs);
         await execute(run, plan);
         if (run.failures.length > 0) {
-            if (run.state.size > 0) throw partialFailure(run, plan, id, (inputs as unknown as Record<string, unknown>)[PROVIDER_KEY]);
+            if (run.state.size > 0) throw partialFailure(run, plan, id, inputs);
             const summary = `${run.label}: every one of the ${plan.create.length} users failed; nothing was created.`;
             throw new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures);
         }
@@ -160,7 +155,7 @@ export async function create(inputs: BatchInputs): Promise<dynamic.CreateResult>
 }
 
 /** `update`: only the users that changed; on failures, every success is still recorded. */
-export async function update(id: string, olds: BatchOutputs, news: BatchInputs): Promise<dynamic.UpdateResult> {
+export async function update(id: string, olds: BatchOutputs, news: WithProvider<BatchInputs>): Promise<{ outs: BatchOutputs }> {
     return withCognitoUserErrors(async () => {
         const settings = settingsOf(news);
         const run = openRun(settings, olds);
@@ -168,13 +163,13 @@ export async function update(id: string, olds: BatchOutputs, news: BatchInputs):
         const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
         if (moved) await assertSameUsersAt(run, olds).catch((error) => (run.cognito.destroy(), Promise.reject(error)));
         await execute(run, plan);
-        if (run.failures.length > 0) throw partialFailure(run, plan, id, (news as unknown as Record<string, unknown>)[PROVIDER_KEY]);
+        if (run.failures.length > 0) throw partialFailure(run, plan, id, news);
         return { outs: run.state.toOutputs(settings) };
     });
 }
 
 /** `read` (refresh): every recorded user re-read, paced; gone users dropped, drift recorded. */
-export async function read(id: string, props: Partial<BatchOutputs> = {}): Promise<dynamic.ReadResult> {
+export async function read(id: string, props: Partial<BatchOutputs> = {}): Promise<dynamic.ReadResult<BatchOutputs>> {
     return withCognitoUserErrors(async () => {
         if (props.users === undefined || props.userPoolId === undefined) {
             throw new CognitoUserError(
@@ -217,3 +212,6 @@ export async function remove(_id: string, props: Partial<BatchOutputs>): Promise
         }
     });
 }
+
+/** The handlers together, as Pulumi's interface types them: the compiler checks they are what the host calls. */
+export const batchHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<BatchInputs, BatchOutputs>;

@@ -8,6 +8,7 @@ import { diffUser } from "../shared/diff";
 import { dropUndefined, InputFailure, UserInputs, UserOutputs } from "../shared/types";
 import { isKnown, isUnknown, UNKNOWN } from "../shared/unknown";
 import { validateUserInputs } from "../shared/validate";
+import { RawInputs } from "../shared/handlers";
 import { QUOTA_CATEGORIES, QuotaRates } from "./quotas";
 import { BATCH_USER_FIELDS, BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 
@@ -57,7 +58,7 @@ export interface BatchCheckResult {
  * them). Duplicate usernames (compared without case) are an error. `declaredUsers` may be a list (from
  * the program) or keyed by username; passwords may come inline or in `userPasswords`.
  */
-export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
+export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
     const failures: InputFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
 

@@ -5,9 +5,10 @@
  * change when this package is upgraded.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { BatchInputs, BatchOutputs } from "./types";
 
 /** The CognitoUserBatch dynamic provider. */
-export const cognitoUserBatchProvider: dynamic.ResourceProvider = {
+export const cognitoUserBatchProvider: dynamic.ResourceProvider<BatchInputs, BatchOutputs> = {
     check: (olds, news) => require("pulumi-cognito-user/dynamic-batch").check(olds, news),
     diff: (id, olds, news) => require("pulumi-cognito-user/dynamic-batch").diff(id, olds, news),
     create: (inputs) => require("pulumi-cognito-user/dynamic-batch").create(inputs),

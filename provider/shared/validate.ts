@@ -3,6 +3,7 @@
  * property and the fix.
  */
 import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
+import type { RawInputs } from "./handlers";
 import { DEFAULT_MAX_ATTEMPTS, InputFailure, UserInputs } from "./types";
 import { isKnown, isUnknown, UNKNOWN } from "./unknown";
 
@@ -27,7 +28,7 @@ function isStringRecord(value: unknown): value is Record<string, string> {
  * <value> has a problem`, the value in clear unless it came from stack config; so a failure about a
  * secret input (or one whose value holds a declared password) names it in its reason, on no property.
  */
-export function withoutSecretValues(failures: InputFailure[], raw: Record<string, unknown>, secrets: string[]): InputFailure[] {
+export function withoutSecretValues(failures: InputFailure[], raw: object, secrets: string[]): InputFailure[] {
     const secretKeys = new Set(["password", "temporaryPassword", "userPasswords"]);
     const holdsSecret = (value: unknown) => {
         const text = JSON.stringify(value ?? null);
@@ -35,7 +36,7 @@ export function withoutSecretValues(failures: InputFailure[], raw: Record<string
     };
     return failures.map((failure) => {
         const top = failure.property.split(/[.[]/)[0];
-        if (!secretKeys.has(top) && !holdsSecret(raw[top])) return failure;
+        if (!secretKeys.has(top) && !holdsSecret(Reflect.get(raw, top))) return failure;
         return { property: "", reason: `${failure.property}: ${failure.reason}` };
     });
 }
@@ -52,7 +53,7 @@ export interface ValidationResult {
  * Validates and normalizes one user's raw inputs. `path` prefixes property names (the batch resource
  * passes `users[3].`). Unknown values (preview) are accepted as they are.
  */
-export function validateUserInputs(raw: Record<string, unknown>, path = ""): ValidationResult {
+export function validateUserInputs(raw: RawInputs<UserInputs>, path = ""): ValidationResult {
     const failures: InputFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property: path + property, reason });
 

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
 import { cognitoUserProvider } from "./provider";
+import { markOutputsSecret, withSecretOutputs } from "../shared/secretOutputs";
 import { UserFieldsArgs } from "../shared/userFieldsArgs";
 
 /** The inputs of a `CognitoUser`. */
@@ -103,7 +104,7 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             preferredMfaSetting: undefined,
             mfaSettingList: undefined,
         };
-        super(cognitoUserProvider, name, props, withSecretOutputs(options), "cognito", "CognitoUser");
+        super(cognitoUserProvider, name, props, withSecretOutputs(options, SECRET_PROPERTIES), "cognito", "CognitoUser");
         markOutputsSecret(this, SECRET_PROPERTIES);
     }
 
@@ -118,19 +119,4 @@ export class CognitoUser extends pulumi.dynamic.Resource {
         });
         return new CognitoUser(name, { ...(args ?? {}), userPoolId: pair.userPoolId, username: pair.username }, { ...opts, id });
     }
-}
-
-/**
- * Wraps the named outputs in `pulumi.secret` on the program side too. A dynamic provider cannot return
- * secrets itself; `additionalSecretOutputs` makes the engine encrypt them in state, and this makes the
- * program treat them as secret whatever engine (or mock) it runs under.
- */
-export function markOutputsSecret(resource: object, names: string[]): void {
-    const outputs = resource as Record<string, pulumi.Output<unknown>>;
-    for (const name of names) outputs[name] = pulumi.secret(outputs[name]);
-}
-
-/** Adds the password outputs to `additionalSecretOutputs`, keeping what the caller gave. */
-export function withSecretOutputs(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-    return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_PROPERTIES])] };
 }

@@ -4,20 +4,18 @@
  * forwards here, so state stays small and an upgrade of this package changes no state.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
-import { diffUser } from "../shared/diff";
-import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../shared/types";
-import { regionFromPoolId, validateUserInputs, withoutSecretValues } from "../shared/validate";
 import { connectionOf } from "../shared/connection";
+import { diffUser } from "../shared/diff";
+import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
 import { openCognitoGateway } from "../shared/gateway";
+import { checkResult, Handlers, RawInputs, withProviderOf, WithProvider } from "../shared/handlers";
+import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../shared/types";
+import { regionFromPoolId, validateUserInputs } from "../shared/validate";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
 import { importUser } from "./import";
 import { readUser } from "./read";
 import { PartialUpdateError, updateUser } from "./update";
-
-/** The property in which Pulumi keeps the serialized provider; recorded state must keep it, or refresh breaks. */
-const PROVIDER_KEY = "__provider";
 
 /** The id of a user resource: `<userPoolId>/<canonical Username>`; import accepts any name for the user after the slash. */
 export function userResourceId(userPoolId: string, username: string): string {
@@ -36,16 +34,10 @@ export function parseUserResourceId(id: string): { userPoolId: string; username:
     return { userPoolId: id.slice(0, slash), username: id.slice(slash + 1) };
 }
 
-/** The declared passwords in raw inputs, to keep them out of every check failure. */
-function declaredSecrets(raw: Record<string, unknown>): string[] {
-    return [raw.password, raw.temporaryPassword].filter((v): v is string => typeof v === "string");
-}
-
 /** `check`: validates every input before any Cognito call; no failure ever shows a password. */
-export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-    const { inputs, failures } = validateUserInputs(news);
-    if (failures.length > 0) return { inputs: news, failures: withoutSecretValues(failures, news, declaredSecrets(news)) };
-    return { inputs: inputs as unknown as Record<string, unknown> };
+export async function check(_olds: unknown, news: RawInputs<UserInputs>): Promise<dynamic.CheckResult<UserInputs>> {
+    const declared = [news.password, news.temporaryPassword].filter((v): v is string => typeof v === "string");
+    return checkResult(validateUserInputs(news), news, declared);
 }
 
 /** `diff`: what changed, and what needs a new user (created before the old one is deleted). */
@@ -55,7 +47,7 @@ export async function diff(_id: string, olds: UserOutputs, news: UserInputs): Pr
 }
 
 /** `create`: the user, all or nothing; or, with `importId` (the `import` resource option), the existing user adopted. */
-export async function create(inputs: UserInputs): Promise<dynamic.CreateResult> {
+export async function create(inputs: UserInputs): Promise<{ id: string; outs: UserOutputs }> {
     return withCognitoUserErrors(async () => {
         const cognito = openCognitoGateway(connectionOf(inputs));
         const outs = inputs.importId ? await importUser(cognito, inputs) : await createUser(cognito, inputs);
@@ -91,14 +83,14 @@ export function recordedInputs(id: string, props: Partial<UserOutputs>): UserInp
  * is an error, never "gone". `CognitoUser.get` (nothing recorded yet) may name the user by any of its
  * names. (Pulumi's import step never gets here for a dynamic provider: see import.ts.)
  */
-export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult> {
+export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult<UserOutputs>> {
     return withCognitoUserErrors(async () => {
         const inputs = recordedInputs(id, props);
         const recorded = props.cognitoUsername !== undefined;
         const name = props.cognitoUsername ?? parseUserResourceId(id).username;
         const cognito = openCognitoGateway(connectionOf(inputs));
         const outs = await readUser(cognito, inputs, name, recorded ? props : undefined, !recorded);
-        if (!outs) return { id: "", props: {} };
+        if (!outs) return { id: "" }; // gone: the host records no properties, the engine drops the resource
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), props: outs };
     });
 }
@@ -108,14 +100,13 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
  * hold the same user. A failure midway records what was applied (Pulumi's partial-failure path), so
  * the next `pulumi up` finishes the change without a refresh.
  */
-export async function update(id: string, olds: UserOutputs, news: UserInputs): Promise<dynamic.UpdateResult> {
+export async function update(id: string, olds: UserOutputs, news: WithProvider<UserInputs>): Promise<{ outs: UserOutputs }> {
     return withCognitoUserErrors(async () => {
         try {
             return { outs: await updateUser(openCognitoGateway(connectionOf(news)), olds, news) };
         } catch (error) {
             if (!(error instanceof PartialUpdateError)) throw error;
-            const provider = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
-            throw Object.assign(error, { id, reasons: [error.message], properties: { ...error.applied, [PROVIDER_KEY]: provider } });
+            throw Object.assign(error, { id, reasons: [error.message], properties: withProviderOf(error.applied, news) });
         }
     });
 }
@@ -128,3 +119,6 @@ export async function remove(id: string, props: Partial<UserOutputs>): Promise<v
         await deleteUser(openCognitoGateway(connectionOf(inputs)), inputs, name, props.sub);
     });
 }
+
+/** The handlers together, as Pulumi's interface types them: the compiler checks they are what the host calls. */
+export const userHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<UserInputs, UserOutputs>;

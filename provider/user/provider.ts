@@ -5,9 +5,10 @@
  * this package is upgraded (a changed provider text would otherwise show in every diff).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { UserInputs, UserOutputs } from "../shared/types";
 
 /** The CognitoUser dynamic provider. */
-export const cognitoUserProvider: dynamic.ResourceProvider = {
+export const cognitoUserProvider: dynamic.ResourceProvider<UserInputs, UserOutputs> = {
     check: (olds, news) => require("pulumi-cognito-user/dynamic").check(olds, news),
     diff: (id, olds, news) => require("pulumi-cognito-user/dynamic").diff(id, olds, news),
     create: (inputs) => require("pulumi-cognito-user/dynamic").create(inputs),

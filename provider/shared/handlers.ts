@@ -1,0 +1,41 @@
+/**
+ * What the handlers of both resources share: the shapes Pulumi's dynamic-provider host hands them and
+ * takes back (`dynamic.ResourceProvider<Inputs, Outputs>`), `check`'s answer, and the serialized
+ * provider the engine must find again in whatever it records.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { InputFailure } from "./types";
+import { withoutSecretValues } from "./validate";
+
+/** The property in which Pulumi keeps the serialized provider, in inputs and outputs; recorded state must keep it, or refresh breaks. */
+export const PROVIDER_KEY = "__provider";
+
+/** Properties as the host hands them over: with the serialized provider (absent in tests that call a handler directly). */
+export type WithProvider<T> = T & { [PROVIDER_KEY]?: string };
+
+/** What the program declared, before `check`: any property may hold anything, or be missing. */
+export type RawInputs<T> = { readonly [K in keyof T]?: unknown };
+
+/** A resource's handlers, as the host calls them: `delete` is the module's `remove`. */
+export type Handlers<Inputs, Outputs> = dynamic.ResourceProvider<WithProvider<Inputs>, Outputs>;
+
+/**
+ * `check`'s answer: the checked inputs, or every failure, none showing a secret value (`secrets`, the
+ * declared passwords) on a property the engine prints. With failures the host keeps the program's inputs.
+ */
+export function checkResult<T>(
+    checked: { inputs: T; failures: InputFailure[] },
+    raw: RawInputs<T>,
+    secrets: string[],
+): dynamic.CheckResult<T> {
+    if (checked.failures.length > 0) return { failures: withoutSecretValues(checked.failures, raw, secrets) };
+    return { inputs: checked.inputs };
+}
+
+/**
+ * The outputs the engine records when an operation fails after changing Cognito (the host's
+ * `ErrorResourceInitFailed` path), with the serialized provider of the inputs: every later step needs it.
+ */
+export function withProviderOf<T extends object>(outputs: T, inputs: WithProvider<object>): WithProvider<T> {
+    return { ...outputs, [PROVIDER_KEY]: inputs[PROVIDER_KEY] };
+}
