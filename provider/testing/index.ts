@@ -3,10 +3,8 @@
  * tests, `up()` in `before()`, `down()` in `after()`, and ask for tokens with `signIn(key)`.
  * Without a pool of yours the users live in an embedded Cognito (cognito-local, an optional peer dependency).
  */
+export { cognitoFixture } from "./fixture";
 export {
-    cognitoFixture,
-    cleanupStaleFixtureRuns,
-    CleanupOptions,
     CognitoFixture,
     CognitoFixtureError,
     CognitoFixtureOptions,
@@ -15,7 +13,8 @@ export {
     FixturePoolInfo,
     FixtureUser,
     FixtureUserSpec,
-} from "./fixture";
+} from "./declaration";
+export { cleanupStaleFixtureRuns, CleanupOptions } from "./recovery";
 export { FixtureAuthFlow, FixtureTokens, decodeJwtPayload } from "./auth";
 export { FixturePulumiOptions } from "./pulumiRunner";
 export { DEFAULT_STATE_ROOT } from "./runState";

@@ -1,0 +1,234 @@
+/**
+ * The declaration of a fixture and its typing: what a suite declares (users, pool, options), what tests
+ * get back (users, pool, tokens), the errors, and the run the other parts share while the fixture is up.
+ */
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import type { Stack } from "@pulumi/pulumi/automation";
+import type { CognitoLocal } from "../local/cognitoLocal";
+import type { AppClientAuth, FixtureAuthFlow, FixtureTokens } from "./auth";
+import type { FixturePulumiOptions } from "./pulumiRunner";
+import type { RunPaths, RunRecord } from "./runState";
+
+/** A user the fixture creates. */
+export interface FixtureUserSpec {
+    /** The username. In a pool that signs in by email (`embedded.emailAsUsername`), the email. */
+    username: string;
+    /** A permanent password (the user is CONFIRMED). When absent, one meeting the pool's policy is generated. Never printed. */
+    password?: string;
+    /** Groups the user is in. The embedded Cognito creates them; in your own pool they must exist (checked by `up()`). */
+    groups?: string[];
+    /** Attributes, name to value: standard names as they are (`email`), custom ones as `custom:<name>`. */
+    attributes?: Record<string, string>;
+}
+
+/** An existing pool to create the users in: real AWS, LocalStack or a cognito-local of your own. */
+export interface FixturePool {
+    /** The pool id, e.g. `eu-west-1_AbCdEf123`. */
+    userPoolId: string;
+    /** The app client users sign in through. */
+    clientId: string;
+    /** The client's secret, if it has one and the fixture may not read it (DescribeUserPoolClient). */
+    clientSecret?: string;
+    /** Force a sign-in flow; by default it follows the client's ExplicitAuthFlows (see `signIn`). */
+    authFlow?: FixtureAuthFlow;
+    /** AWS Region. Default: the Region in the pool id, then `AWS_REGION` / `AWS_DEFAULT_REGION`. */
+    region?: string;
+    /** Endpoint override (LocalStack, cognito-local). Default: AWS. */
+    endpoint?: string;
+    /** Named AWS profile for credentials; the SDK's default chain when absent. */
+    profile?: string;
+}
+
+/** How to set up the embedded Cognito (used when no `pool` is given). */
+export interface EmbeddedCognitoOptions {
+    /** Make the pool sign in by email (`UsernameAttributes: ["email"]`): usernames must then be emails. Default false. */
+    emailAsUsername?: boolean;
+    /** Groups to create besides those the users name. */
+    groups?: string[];
+}
+
+/** Options of {@link cognitoFixture}. */
+export interface CognitoFixtureOptions<U extends Record<string, FixtureUserSpec>> {
+    /** The users, by the key tests use to refer to them (`user("admin")`). Keys and usernames must be unique. */
+    users: U;
+    /** Create the users in this pool. When absent, the fixture starts cognito-local (an optional peer dependency) with a new pool. */
+    pool?: FixturePool;
+    /** Settings of the embedded Cognito; ignored when `pool` is given. */
+    embedded?: EmbeddedCognitoOptions;
+    /** Which Pulumi CLI to run, with which environment. Default: `pulumi` on PATH. */
+    pulumi?: FixturePulumiOptions;
+    /** Root of the per-run folders. Default `<os.tmpdir()>/pulumi-cognito-user-fixtures`; runs sharing a root clean up each other's crashes. */
+    stateRoot?: string;
+    /** A label for the stack name (letters, digits, `-`, `_`), e.g. the suite's name. Default `fixture`. */
+    name?: string;
+    /** Receives progress lines (never secrets). Default: none. Warnings (a stale run that could not be cleaned) also go to `console.warn`. */
+    log?: (line: string) => void;
+}
+
+/** A created user, as tests see it. */
+export interface FixtureUser<K extends string = string> {
+    /** The key it was declared under. */
+    key: K;
+    /** The username as declared. */
+    username: string;
+    /** The Username Cognito assigned: a UUID equal to `sub` in email sign-in pools, else the username. */
+    cognitoUsername: string;
+    /** The user's immutable id. */
+    sub: string;
+    /** Its password, declared or generated. Do not print it. */
+    password: string;
+    /** Its groups, as Cognito reports them. */
+    groups: string[];
+}
+
+/** Where the fixture's users are. */
+export interface FixturePoolInfo {
+    /** The pool id. */
+    userPoolId: string;
+    /** The app client id (the `aud` of ID tokens). */
+    clientId: string;
+    /** AWS Region of the pool. */
+    region: string;
+    /** Endpoint override; undefined for AWS. */
+    endpoint?: string;
+    /** The `iss` of its tokens. */
+    issuer: string;
+    /** URL of the pool's signing keys, for code that verifies tokens. */
+    jwksUrl: string;
+    /** Whether the pool lives in a cognito-local the fixture started. */
+    embedded: boolean;
+}
+
+/** A Cognito test fixture. `K` is the union of the user keys: the only keys `user()` and `signIn()` accept. */
+export interface CognitoFixture<K extends string> {
+    /**
+     * Creates the users (and, without a pool, the embedded Cognito with its pool, app client and groups).
+     * First cleans up runs left by dead processes. On failure nothing stays behind and the error says which
+     * user and which step. Calling it again while up returns the same promise.
+     */
+    up(): Promise<void>;
+    /**
+     * Destroys the users, removes the stack and the run's folder, stops the embedded Cognito. Call it in
+     * `after()`: it runs even when tests failed. Idempotent; a no-op when `up()` never succeeded.
+     */
+    down(): Promise<void>;
+    /** A created user. @throws before `up()` succeeded. */
+    user(key: K): FixtureUser<K>;
+    /**
+     * Signs the user in and returns its tokens: InitiateAuth USER_PASSWORD_AUTH, or AdminInitiateAuth
+     * ADMIN_USER_PASSWORD_AUTH when the app client has a secret or does not allow the former.
+     */
+    signIn(key: K): Promise<FixtureTokens>;
+    /** Where the users are. @throws before `up()` succeeded. */
+    readonly pool: FixturePoolInfo;
+    /** The user keys, in declaration order. */
+    readonly keys: readonly K[];
+    /** This run's folder (backend, work folder, emulator data), for debugging; undefined when not up. */
+    readonly runDir: string | undefined;
+}
+
+/** An error of the fixture, naming the step and, when one is to blame, the user. */
+export class CognitoFixtureError extends Error {
+    /** What the fixture was doing, e.g. `create users (pulumi up)`. */
+    readonly step: string;
+    /** The key of the user the step failed for, if any. */
+    readonly userKey?: string;
+    /** Every user the step failed for, with Cognito's or Pulumi's message. */
+    readonly failures: ReadonlyArray<{ userKey: string; username: string; message: string }>;
+
+    constructor(step: string, message: string, failures: Array<{ userKey: string; username: string; message: string }> = []) {
+        super(`cognitoFixture: ${step} failed: ${message}`);
+        this.name = "CognitoFixtureError";
+        this.step = step;
+        this.failures = failures;
+        this.userKey = failures[0]?.userKey;
+    }
+}
+
+/** A checked declaration, as the parts of the fixture read it. */
+export interface Declaration {
+    /** The users by key. */
+    readonly specs: Record<string, FixtureUserSpec>;
+    /** The user keys, in declaration order. */
+    readonly keys: readonly string[];
+    readonly options: CognitoFixtureOptions<Record<string, FixtureUserSpec>>;
+    /** Progress lines (the option `log`, or nowhere). */
+    readonly log: (line: string) => void;
+}
+
+/**
+ * Checks a declaration before anything is started.
+ *
+ * @throws a CognitoFixtureError naming every problem (no users, a duplicate username, ...).
+ */
+export function declare(options: CognitoFixtureOptions<Record<string, FixtureUserSpec>>): Declaration {
+    const specs = options.users ?? {};
+    const keys = Object.keys(specs);
+    const problems: string[] = [];
+    if (keys.length === 0) problems.push("declare at least one user");
+    const seen = new Map<string, string>();
+    for (const key of keys) {
+        const spec = specs[key];
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) problems.push(`user key "${key}" must be letters, digits, ".", "_" or "-"`);
+        if (!spec || typeof spec.username !== "string" || spec.username === "") {
+            problems.push(`user "${key}" needs a username`);
+            continue;
+        }
+        const other = seen.get(spec.username.toLowerCase());
+        if (other) problems.push(`users "${other}" and "${key}" have the same username ${spec.username}`);
+        seen.set(spec.username.toLowerCase(), key);
+        if (spec.password !== undefined && typeof spec.password !== "string") problems.push(`user "${key}": password must be a string`);
+    }
+    if (options.pool && (!options.pool.userPoolId || !options.pool.clientId)) problems.push("pool needs userPoolId and clientId");
+    if (problems.length > 0) throw new CognitoFixtureError("check the declaration", problems.join("; "));
+    return { specs, keys, options, log: options.log ?? (() => undefined) };
+}
+
+/** Every group the users name (plus, for the embedded pool, the extra ones), once each. */
+export function groupNames(declared: Declaration, withExtra = true): string[] {
+    const extra = withExtra ? (declared.options.embedded?.groups ?? []) : [];
+    return [...new Set([...extra, ...declared.keys.flatMap((key) => declared.specs[key].groups ?? [])])];
+}
+
+/** Everything one `up()` made, as far as it got. */
+export interface LiveRun {
+    paths: RunPaths;
+    record: RunRecord;
+    /** Set once the pool is known; always set on a run that is up. */
+    client?: CognitoIdentityProviderClient;
+    app?: AppClientAuth;
+    pool?: FixturePoolInfo;
+    cognitoLocal?: CognitoLocal;
+    stack?: Stack;
+    /** The stack has (or may have) resources to destroy. */
+    deployed: boolean;
+    users: Map<string, FixtureUser>;
+    /** Users as the program saw them created. */
+    captured: Map<string, CapturedUser>;
+    /** The rest of `stack.up()` (reading outputs), still running after `up()` returned. */
+    finishing?: Promise<void>;
+    removeExitHook: () => void;
+}
+
+/** A user's outputs, as the program exports them. */
+export type CapturedUser = Omit<FixtureUser, "key" | "username">;
+
+/** Runs one step, wrapping any error that is not already a CognitoFixtureError with the step's name. */
+export async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    try {
+        return await run();
+    } catch (error) {
+        if (error instanceof CognitoFixtureError) throw error;
+        throw new CognitoFixtureError(name, errorText(error));
+    }
+}
+
+/** An error's message. */
+export function errorText(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}
+
+/** The last lines of a long CLI message: the error is at the end. */
+export function tail(text: string, lines = 15): string {
+    return text.trim().split("\n").slice(-lines).join("\n");
+}
