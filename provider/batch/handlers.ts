@@ -12,19 +12,10 @@ import { declaredPasswordProblems } from "../shared/password";
 import { poolPasswordPolicy } from "../shared/poolPolicy";
 import { isUnknown } from "../shared/unknown";
 import { assertSameUserAt } from "../user/update";
+import { checkBatch } from "./check";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
-import {
-    batchReplaces,
-    BatchPlan,
-    batchSettingsChanges,
-    checkBatch,
-    planBatch,
-    planHasChanges,
-    settingsOf,
-    userInputsOf,
-    userOutputsOf,
-} from "./plan";
+import { batchReplaces, BatchPlan, batchSettingsChanges, planBatch, planHasChanges, settingsOf, userInputsOf, userOutputsOf } from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
 
 export { setProgressSink } from "./executor";

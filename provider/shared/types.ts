@@ -84,3 +84,13 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 export function dropUndefined<T extends object>(value: T): T {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** Whether `record` has `key` of its own (not from its prototype). */
+export function hasOwn(record: object, key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/** Whether a value is an object that is not a list: a map of names to values. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -10,16 +10,8 @@ import { UNKNOWN } from "../../provider/shared/unknown";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { Progress, PROGRESS_MIN_USERS, setProgressSink } from "../../provider/batch/executor";
 import { applyDefaults, parseUsersCsv, parseUsersJson, splitPasswords, UsersFileError } from "../../provider/batch/load";
-import {
-    batchReplaces,
-    batchSettingsChanges,
-    checkBatch,
-    DEFAULT_CONCURRENCY,
-    planBatch,
-    recordOf,
-    userInputsOf,
-    userOutputsOf,
-} from "../../provider/batch/plan";
+import { checkBatch, DEFAULT_CONCURRENCY } from "../../provider/batch/check";
+import { batchReplaces, batchSettingsChanges, planBatch, recordOf, userInputsOf, userOutputsOf } from "../../provider/batch/plan";
 import { categoryOfCommand, DEFAULT_QUOTA_RATES, OPERATION_CATEGORY, resolveRates } from "../../provider/batch/quotas";
 import { BatchState } from "../../provider/batch/state";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
