@@ -160,7 +160,9 @@ export async function prepareMfa(
         });
     }
     if (!plan.enrolTotp) return { plan };
-    return { plan, app: await enrolmentClient(client, inputs, ref) };
+    const app = await enrolmentClient(client, inputs, ref);
+    ref.secrets?.push(app.clientSecret);
+    return { plan, app };
 }
 
 /** The app client the provider signs in through, checked: it exists and allows a password flow. */
