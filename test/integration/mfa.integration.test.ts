@@ -11,6 +11,9 @@
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { AdminGetUserCommand, CreateUserPoolClientCommand, SetUserMFAPreferenceCommand } from "@aws-sdk/client-cognito-identity-provider";
+import * as batchHandlers from "../../provider/batch/handlers";
+import { QUOTA_CATEGORIES } from "../../provider/batch/quotas";
+import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/dynamic/handlers";
 import { forgetMfaFacts } from "../../provider/lifecycle/mfa";
 import { totpCode } from "../../provider/core/mfa";
@@ -173,6 +176,54 @@ describe("MFA: CognitoUser provider against cognito-local (integration)", functi
             (await signInWithTotp(cognito.client, app(), "totp-later", password, { secret: moved.totpSecret })).result,
             "SIGNED_IN",
         );
+    });
+
+    it("a disabled user is enrolled before it is disabled; one that stays disabled cannot be enrolled (VALIDATION_ERROR, nothing changed)", async function () {
+        const password = newPassword();
+        const { id, outs } = await created({ username: "totp-disabled", password, enabled: false, mfa: { totp: true } });
+        assert.equal(outs.enabled, false);
+        assert.ok(outs.totpSecret);
+        assert.deepEqual((await storedMfa("totp-disabled")).list, ["SOFTWARE_TOKEN_MFA"]);
+
+        const { id: id2, outs: plain } = await created({ username: "plain-disabled", password, enabled: false });
+        const news = await checked({ username: "plain-disabled", password, enabled: false, mfa: { totp: true } });
+        const error = await expectError(() => handlers.update(id2, plain, news));
+        assert.equal(error.code, "VALIDATION_ERROR");
+        assert.match(error.message, /enable it/);
+        assert.deepEqual((await storedMfa("plain-disabled")).list, []);
+        // Enabling in the same update works: enable, then enrol.
+        const on = await updated(id2, plain, { username: "plain-disabled", password, mfa: { totp: true } });
+        assert.ok(on.totpSecret);
+        assert.ok(id);
+    });
+
+    it("a batch on cognito-local enrols through the batch's clientId and turns MFA off again", async function () {
+        const password = newPassword();
+        const unpaced = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 0]));
+        const raw = (mfa: unknown) => ({
+            region: TEST_REGION,
+            endpoint: cognito.endpoint,
+            userPoolId: pool.id,
+            clientId: pool.clientId,
+            rates: unpaced,
+            batchName: "mfa-local",
+            declaredUsers: [{ username: "batch-local-totp", mfa }],
+            userPasswords: { "batch-local-totp": { password } },
+        });
+        const first = await batchHandlers.check({}, raw({ totp: true }));
+        assert.deepEqual(first.failures ?? [], []);
+        const { id, outs } = await batchHandlers.create(first.inputs as unknown as BatchInputs);
+        const secret = (outs as BatchOutputs).totpSecrets?.["batch-local-totp"];
+        assert.ok(secret);
+        assert.equal((await signInWithTotp(cognito.client, app(), "batch-local-totp", password, { secret })).result, "SIGNED_IN");
+        const off = await batchHandlers.check({}, raw({ totp: false }));
+        const news = off.inputs as unknown as BatchInputs;
+        assert.equal((await batchHandlers.diff(id, outs as BatchOutputs, news)).changes, true);
+        const after = (await batchHandlers.update(id, outs as BatchOutputs, news)).outs as BatchOutputs;
+        assert.equal(after.totpSecrets, undefined);
+        assert.deepEqual(after.users["batch-local-totp"].mfa, { totp: false, sms: false });
+        assert.equal((await signInWithTotp(cognito.client, app(), "batch-local-totp", password)).result, "SIGNED_IN");
+        await batchHandlers.remove(id, after);
     });
 
     it("state written before MFA existed: refresh records no MFA and the diff shows no change", async function () {
