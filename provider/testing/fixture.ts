@@ -338,7 +338,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
     async signIn(key: K, options: FixtureSignInOptions = {}): Promise<FixtureTokens & FixtureChallenge> {
         const run = this.live(`signIn("${key}")`);
         const user = this.user(key);
-        const setPassword = (password: string) => Object.assign(run.users.get(key)!, { password, temporaryPassword: false });
+        const setPassword = (password: string) => Object.assign(run.users.get(key)!, { password, passwordIsTemporary: false });
         try {
             // Typed by the overloads: tokens, or a challenge for a user with a temporary password.
             return (await signInUser(
@@ -502,7 +502,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
                 cognitoUsername: out.cognitoUsername,
                 sub: out.sub,
                 password,
-                temporaryPassword: out.password === undefined,
+                passwordIsTemporary: out.password === undefined,
                 groups: out.groups ?? [],
                 ...(out.totpSecret ? { totpSecret: out.totpSecret } : {}),
             });

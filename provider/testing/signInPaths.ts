@@ -34,7 +34,7 @@ export interface FixtureSignInPathUser {
     /** Its enrolled TOTP secret (base32), with `mfa: { totp: true }`. Do not print it. */
     totpSecret?: string;
     /** Whether its password is temporary (until `signIn(key, { newPassword })` replaces it). */
-    temporaryPassword: boolean;
+    passwordIsTemporary: boolean;
 }
 
 /** A sign-in's result: tokens, or for a user with a temporary password, the challenge when no new password was given. */
@@ -98,7 +98,7 @@ export interface SignInUser {
     key: string;
     username: string;
     password: string;
-    temporaryPassword: boolean;
+    passwordIsTemporary: boolean;
     totpSecret?: string;
 }
 
@@ -121,7 +121,7 @@ export async function signInUser(
     const signIn = async (): Promise<FixtureTokens> => {
         const answer = await signInAnswering(client, userPoolId, app, user, options);
         if ("tokens" in answer) {
-            if (user.temporaryPassword && options.newPassword) onNewPassword(options.newPassword);
+            if (user.passwordIsTemporary && options.newPassword) onNewPassword(options.newPassword);
             return answer.tokens;
         }
         challenge = answer.challenge;
@@ -129,11 +129,11 @@ export async function signInUser(
     };
     try {
         // A temporary-password user's first sign-in must not come from (or go into) the cache.
-        const fresh = options.fresh === true || user.temporaryPassword;
+        const fresh = options.fresh === true || user.passwordIsTemporary;
         return await cache.get(user.key, signIn, (tokens) => refreshTokens(client, userPoolId, app, tokens), fresh);
     } catch (error) {
         if (!(error instanceof ChallengeAnswered)) throw error;
-        if (user.temporaryPassword) return challenge!;
+        if (user.passwordIsTemporary) return challenge!;
         throw new Error(
             `Cognito answered ${app.flow} with the challenge ${challenge!.challengeName}, which the fixture cannot complete ` +
                 "(it answers SOFTWARE_TOKEN_MFA for users declared with mfa: { totp: true }, and NEW_PASSWORD_REQUIRED with signIn(key, { newPassword }))",

@@ -84,7 +84,7 @@ export function parallelSuite(label: string): void {
             assert.ok("challengeName" in challenge && challenge.challengeName === "NEW_PASSWORD_REQUIRED");
             const tokens = await users.signIn("bob", { newPassword: "Chosen-Passw0rd!42" });
             assert.equal(tokens.claims["cognito:username"], users.user("bob").cognitoUsername);
-            assert.equal(users.user("bob").temporaryPassword, false);
+            assert.equal(users.user("bob").passwordIsTemporary, false);
             const later = await users.signIn("bob", { fresh: true });
             assert.ok("idToken" in later && later.idToken, "later sign-ins use the new password");
         });
