@@ -26,6 +26,7 @@ const SETTINGS_FIELDS = [
     "concurrency",
     "rates",
     "batchName",
+    "clientId",
 ];
 
 /** The result of `checkBatch`. */
@@ -55,6 +56,7 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         profile: raw.profile,
         maxAttempts: raw.maxAttempts,
         adoptExisting,
+        clientId: raw.clientId,
     };
     // The connection is validated once, as any user's would be; per-user validation then skips it.
     const base = validateUserInputs({ ...connection, username: "batch" });
@@ -93,6 +95,7 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         rates: isKnown(rates) ? (rates as QuotaRates) : undefined,
         adoptExisting: adoptExisting as boolean,
         batchName: isKnown(raw.batchName) ? (raw.batchName as string) : undefined,
+        clientId: base.inputs.clientId,
     });
 
     const rawPasswords = raw.userPasswords;
@@ -182,5 +185,6 @@ export function declaredUserOf(inputs: UserInputs): DeclaredUser {
     if (inputs.clientMetadata !== undefined) user.clientMetadata = inputs.clientMetadata;
     if (inputs.validationData !== undefined) user.validationData = inputs.validationData;
     if (inputs.forceAliasCreation === true) user.forceAliasCreation = true;
+    if (inputs.mfa !== undefined) user.mfa = inputs.mfa;
     return user;
 }

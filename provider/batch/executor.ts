@@ -259,7 +259,11 @@ export async function deleteUsers(run: BatchRun, users: Array<{ username: string
  */
 export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>): Promise<void> {
     const users = Object.entries(recorded.users ?? {});
-    const passwords = { passwords: recorded.passwords ?? {}, temporaryPasswords: recorded.temporaryPasswords ?? {} };
+    const passwords = {
+        passwords: recorded.passwords ?? {},
+        temporaryPasswords: recorded.temporaryPasswords ?? {},
+        totpSecrets: recorded.totpSecrets,
+    };
     const progress = new Progress(run.label, "read", users.length);
     await runPool(users, run.settings.concurrency, async ([username, record]) => {
         try {

@@ -6,6 +6,7 @@
 import { diffUser } from "../shared/diff";
 import { dropUndefined, hasOwn, isPlainObject, UserInputs, UserOutputs } from "../shared/types";
 import { isUnknown } from "../shared/unknown";
+import { recordedMfaOf } from "./mfa";
 import { BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 
 /** Settings whose change moves the users to another pool: the batch is replaced. */
@@ -15,7 +16,7 @@ export const BATCH_REPLACE_PROPERTIES = ["userPoolId"] as const;
  * Settings whose change is recorded by an update: where and how the users are reached (a new Region or
  * endpoint only once it is proven to hold the same users) and how fast; read and delete use them.
  */
-export const BATCH_RECORDED_SETTINGS = ["region", "endpoint", "profile", "maxAttempts", "concurrency", "rates"] as const;
+export const BATCH_RECORDED_SETTINGS = ["region", "endpoint", "profile", "maxAttempts", "concurrency", "rates", "clientId"] as const;
 
 /** Only the batch settings of inputs or outputs (no users, passwords or provider). */
 export function settingsOf(source: BatchSettings): BatchSettings {
@@ -29,6 +30,7 @@ export function settingsOf(source: BatchSettings): BatchSettings {
         rates: source.rates,
         adoptExisting: source.adoptExisting,
         batchName: source.batchName,
+        clientId: source.clientId,
     });
 }
 
@@ -51,6 +53,8 @@ export function userInputsOf(settings: BatchSettings, username: string, user: De
         endpoint: settings.endpoint,
         profile: settings.profile,
         maxAttempts: settings.maxAttempts,
+        mfa: user.mfa,
+        clientId: settings.clientId,
     });
 }
 
@@ -59,7 +63,7 @@ export function userOutputsOf(
     settings: BatchSettings,
     username: string,
     record: BatchUserRecord,
-    recorded: Pick<BatchOutputs, "passwords" | "temporaryPasswords">,
+    recorded: Pick<BatchOutputs, "passwords" | "temporaryPasswords" | "totpSecrets">,
 ): UserOutputs {
     const passwords = recorded.passwords ?? {};
     const temporaryPasswords = recorded.temporaryPasswords ?? {};
@@ -69,7 +73,9 @@ export function userOutputsOf(
             groups: record.groups,
             enabled: record.enabled === false ? false : undefined,
             generatePassword: record.generatePassword,
+            mfa: record.mfa,
         }),
+        ...recordedMfaOf(username, record, recorded),
         adoptExisting: false,
         password: hasOwn(passwords, username) ? passwords[username] : undefined,
         temporaryPassword: hasOwn(temporaryPasswords, username) ? temporaryPasswords[username] : undefined,
@@ -80,7 +86,6 @@ export function userOutputsOf(
         status: record.status,
         createdAt: "",
         lastModifiedAt: "",
-        mfaSettingList: [],
         passwordManaged: record.passwordManaged !== false,
     });
 }
@@ -97,6 +102,7 @@ export function recordOf(outputs: UserOutputs): BatchUserRecord {
     };
     if (outputs.generatePassword) record.generatePassword = true;
     if (outputs.passwordManaged === false) record.passwordManaged = false;
+    if (outputs.mfa !== undefined) record.mfa = outputs.mfa;
     return record;
 }
 
@@ -138,7 +144,11 @@ export function batchSettingsChanges(olds: Partial<BatchSettings>, news: BatchSe
  */
 export function planBatch(olds: Partial<BatchOutputs>, news: BatchInputs): BatchPlan {
     const recorded = olds.users ?? {};
-    const recordedPasswords = { passwords: olds.passwords ?? {}, temporaryPasswords: olds.temporaryPasswords ?? {} };
+    const recordedPasswords = {
+        passwords: olds.passwords ?? {},
+        temporaryPasswords: olds.temporaryPasswords ?? {},
+        totpSecrets: olds.totpSecrets,
+    };
     const plan: BatchPlan = { create: [], update: [], delete: [], unchanged: [] };
     const declaredPasswords = isPlainObject(news.userPasswords) ? news.userPasswords : {};
     for (const [username, user] of Object.entries(news.declaredUsers)) {

@@ -3,6 +3,9 @@
  * named requests in and out. Every failure leaves it as a `CognitoUserError` naming the operation, the
  * user and the pool, with every secret of the request redacted (`translateCognitoError`); the SDK's
  * `$fault` and attempt count stay on it for a create that must judge an uncertain outcome.
+ *
+ * This file holds the operations on users and pools; the sign-in and MFA operations are in
+ * ./gatewaySignIn.ts, how a call runs (errors, caching) in ./gatewayBase.ts.
  */
 import {
     AdminAddUserToGroupCommand,
@@ -17,29 +20,16 @@ import {
     AdminSetUserPasswordCommand,
     AdminUpdateUserAttributesCommand,
     AttributeType,
-    CognitoIdentityProviderClient,
     DescribeUserPoolCommand,
     ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { Connection, createCognitoClient, serverTimeOf } from "./connection";
-import { translateCognitoError } from "./errors";
+import { Connection, createCognitoClient } from "./connection";
+import { UserRef, UserRequest } from "./gatewayBase";
+import { CognitoSignIn } from "./gatewaySignIn";
 import { PasswordPolicy, passwordPolicyFromCognito } from "./password";
 import { UserInputs } from "./types";
 
-/** Who a call is about, for its errors: the pool, the name the program knows the user by, and values no error may show. */
-export interface UserRef {
-    userPoolId: string;
-    /** The name the program knows the user by (the declared username). */
-    username: string;
-    /** Values that must never appear in an error. */
-    secrets?: Array<string | undefined>;
-}
-
-/** A call about one user of `user.userPoolId`, named `username` in the call (its canonical Username, or an alias). */
-export interface UserRequest {
-    user: UserRef;
-    username: string;
-}
+export type { UserRef, UserRequest } from "./gatewayBase";
 
 /** A user as Cognito reports it. */
 export interface CognitoUserRecord {
@@ -81,27 +71,11 @@ export function openCognitoGateway(connection: Connection): CognitoGateway {
     return new CognitoGateway(createCognitoClient(connection), connection);
 }
 
-/** Cognito, as the provider calls it: one method per operation. Made per provider call, never at module scope. */
-export class CognitoGateway {
-    /**
-     * @param client the SDK client every call goes through (its middleware, e.g. the batch's pacing, applies to every attempt)
-     * @param connection where the client points: keys the pool facts cache
-     */
-    constructor(
-        readonly client: CognitoIdentityProviderClient,
-        readonly connection: Connection,
-    ) {}
-
-    /** Closes the client's connections. */
-    destroy(): void {
-        this.client.destroy();
-    }
-
-    /** A local time as the service's clock would tell it (see `serverTimeOf`). */
-    serverTime(localMs: number): number {
-        return serverTimeOf(this.client, localMs);
-    }
-
+/**
+ * Cognito, as the provider calls it: one method per operation, on a client for one connection. Made per
+ * provider call, never at module scope.
+ */
+export class CognitoGateway extends CognitoSignIn {
     /** `AdminCreateUser` with `MessageAction=SUPPRESS`: Cognito sends no email and no SMS, ever. */
     adminCreateUser(request: CreateUserRequest): Promise<CognitoUserRecord> {
         return this.call("AdminCreateUser", request.user, [request.temporaryPassword], async () => {
@@ -239,38 +213,15 @@ export class CognitoGateway {
      * read is not cached, so a later call tries again.
      */
     describeUserPool(request: { user: UserRef }): Promise<PoolFacts> {
-        const { region, endpoint, profile } = this.connection;
-        const key = `${region}|${endpoint ?? ""}|${profile ?? ""}|${request.user.userPoolId}`;
-        let facts = poolFacts.get(key);
-        if (!facts) {
-            facts = this.client.send(new DescribeUserPoolCommand({ UserPoolId: request.user.userPoolId })).then((r) => ({
+        const { userPoolId } = request.user;
+        return this.cachedCall(poolFacts, userPoolId, "DescribeUserPool", request.user, async () => {
+            const r = await this.client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+            return {
                 passwordPolicy: passwordPolicyFromCognito(r.UserPool?.Policies?.PasswordPolicy),
                 usernameAttributes: r.UserPool?.UsernameAttributes ?? [],
                 aliasAttributes: r.UserPool?.AliasAttributes ?? [],
-            }));
-            poolFacts.set(key, facts);
-            facts.catch(() => poolFacts.delete(key));
-        }
-        const cached = facts;
-        return this.call("DescribeUserPool", request.user, [], () => cached);
-    }
-
-    private userInput(request: UserRequest): { UserPoolId: string; Username: string } {
-        return { UserPoolId: request.user.userPoolId, Username: request.username };
-    }
-
-    /** Runs one call, turning any failure into a `CognitoUserError` that names the operation, the user and the pool. */
-    private async call<T>(operation: string, user: UserRef, secrets: Array<string | undefined>, run: () => Promise<T>): Promise<T> {
-        try {
-            return await run();
-        } catch (error) {
-            throw translateCognitoError(error, {
-                operation,
-                username: user.username,
-                userPoolId: user.userPoolId,
-                secrets: [...(user.secrets ?? []), ...secrets],
-            });
-        }
+            };
+        });
     }
 }
 

@@ -4,6 +4,7 @@
  */
 import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
 import type { RawInputs } from "./handlers";
+import { validateMfa } from "./mfa";
 import { DEFAULT_MAX_ATTEMPTS, InputFailure, UserInputs } from "./types";
 import { isKnown, isUnknown, UNKNOWN } from "./unknown";
 
@@ -190,6 +191,9 @@ export function validateUserInputs(raw: RawInputs<UserInputs>, path = ""): Valid
     if (isKnown(maxAttempts) && (typeof maxAttempts !== "number" || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50))
         fail("maxAttempts", "maxAttempts must be a whole number from 1 to 50.");
 
+    const mfa = validateMfa(raw, path);
+    failures.push(...mfa.failures);
+
     const inputs: UserInputs = {
         userPoolId: userPoolId as string,
         username: username as string,
@@ -205,5 +209,7 @@ export function validateUserInputs(raw: RawInputs<UserInputs>, path = ""): Valid
     for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "importId", "endpoint", "profile"] as const) {
         if (raw[key] !== undefined && raw[key] !== null) (inputs as unknown as Record<string, unknown>)[key] = raw[key];
     }
+    if (mfa.mfa !== undefined) inputs.mfa = mfa.mfa;
+    if (mfa.clientId !== undefined && mfa.clientId !== null) inputs.clientId = mfa.clientId;
     return { inputs, failures };
 }

@@ -11,8 +11,6 @@ import {
     DescribeUserPoolClientCommand,
     InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { redact } from "../shared/errors";
-import { CognitoFixtureError, errorText, FixtureUser, LiveRun } from "./declaration";
 
 /** The password flows a fixture can sign in with. */
 export type FixtureAuthFlow = "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH";
@@ -136,16 +134,4 @@ export async function signInWithPassword(
         expiresIn: result.ExpiresIn,
         claims: decodeJwtPayload(result.IdToken),
     };
-}
-
-/** Signs a fixture user in through the run's app client; a refusal names the flow and the user, never the password. */
-export async function signInFixtureUser(run: LiveRun, user: FixtureUser): Promise<FixtureTokens> {
-    try {
-        return await signInWithPassword(run.client!, run.pool!.userPoolId, run.app!, user.username, user.password);
-    } catch (error) {
-        const message = redact(errorText(error), [user.password]);
-        throw new CognitoFixtureError(`sign in (${run.app!.flow})`, `user "${user.key}" (${user.username}): ${message}`, [
-            { userKey: user.key, username: user.username, message },
-        ]);
-    }
 }

@@ -8,9 +8,11 @@ import type { CognitoLocal } from "../local/cognitoLocal";
 import type { AppClientAuth, FixtureAuthFlow, FixtureTokens } from "./auth";
 import type { FixturePulumiOptions } from "./pulumiRunner";
 import type { RunPaths, RunRecord } from "./runState";
+import type { FixtureSignInOptions, TokenCache } from "./signInFlow";
+import { FixtureSignInPathSpec, FixtureSignInPathUser, FixtureSignInResult, signInPathProblems } from "./signInPaths";
 
 /** A user the fixture creates. */
-export interface FixtureUserSpec {
+export interface FixtureUserSpec extends FixtureSignInPathSpec {
     /** The username. In a pool that signs in by email (`embedded.emailAsUsername`), the email. */
     username: string;
     /** A permanent password (the user is CONFIRMED). When absent, one meeting the pool's policy is generated. Never printed. */
@@ -63,19 +65,28 @@ export interface CognitoFixtureOptions<U extends Record<string, FixtureUserSpec>
     name?: string;
     /** Receives progress lines (never secrets). Default: none. Warnings (a stale run that could not be cleaned) also go to `console.warn`. */
     log?: (line: string) => void;
+    /**
+     * Make usernames unique per run and worker (`admin@example.com` becomes `admin+w1-3f2a9c@example.com`,
+     * `admin` becomes `admin-w1-3f2a9c`), so suites running at once against one pool never collide; keys
+     * stay the handles and `user(key).username` is the name created. Default: on in a `mocha --parallel`
+     * worker, off otherwise.
+     */
+    uniqueUsernames?: boolean;
+    /** Token cache: `signIn` refreshes cached tokens (REFRESH_TOKEN_AUTH) once they have less than this left. Default 300 s. */
+    refreshBeforeExpirySeconds?: number;
 }
 
 /** A created user, as tests see it. */
-export interface FixtureUser<K extends string = string> {
+export interface FixtureUser<K extends string = string> extends FixtureSignInPathUser {
     /** The key it was declared under. */
     key: K;
-    /** The username as declared. */
+    /** The username as created: as declared, or made unique per run and worker (see `uniqueUsernames`). */
     username: string;
     /** The Username Cognito assigned: a UUID equal to `sub` in email sign-in pools, else the username. */
     cognitoUsername: string;
     /** The user's immutable id. */
     sub: string;
-    /** Its password, declared or generated. Do not print it. */
+    /** Its password: declared, generated, temporary, or the new one a sign-in set. Do not print it. */
     password: string;
     /** Its groups, as Cognito reports them. */
     groups: string[];
@@ -99,8 +110,11 @@ export interface FixturePoolInfo {
     embedded: boolean;
 }
 
-/** A Cognito test fixture. `K` is the union of the user keys: the only keys `user()` and `signIn()` accept. */
-export interface CognitoFixture<K extends string> {
+/**
+ * A Cognito test fixture. `K` is the union of the user keys: the only keys `user()` and `signIn()` accept;
+ * `U` the declarations (a user with a temporary password may get a challenge back from `signIn`).
+ */
+export interface CognitoFixture<K extends string, U extends Record<string, FixtureUserSpec> = Record<K, FixtureUserSpec>> {
     /**
      * Creates the users (and, without a pool, the embedded Cognito with its pool, app client and groups).
      * First cleans up runs left by dead processes. On failure nothing stays behind and the error says which
@@ -116,9 +130,16 @@ export interface CognitoFixture<K extends string> {
     user(key: K): FixtureUser<K>;
     /**
      * Signs the user in and returns its tokens: InitiateAuth USER_PASSWORD_AUTH, or AdminInitiateAuth
-     * ADMIN_USER_PASSWORD_AUTH when the app client has a secret or does not allow the former.
+     * ADMIN_USER_PASSWORD_AUTH when the app client has a secret or does not allow the former. A user with
+     * `mfa: { totp: true }` is asked for a code: the fixture answers with the one computed from its secret.
+     * Tokens are cached per user for the run and refreshed (REFRESH_TOKEN_AUTH) before they expire;
+     * `{ fresh: true }` signs in anew. A user with a temporary password gets the NEW_PASSWORD_REQUIRED
+     * challenge back, or with `{ newPassword }` the challenge is completed (later sign-ins use it).
      */
-    signIn(key: K): Promise<FixtureTokens>;
+    signIn<T extends K>(key: T, options: FixtureSignInOptions & { newPassword: string }): Promise<FixtureTokens>;
+    signIn<T extends K>(key: T, options?: FixtureSignInOptions): Promise<FixtureSignInResult<U[T]>>;
+    /** The current TOTP code of a user declared with `mfa: { totp: true }`, e.g. to type into a UI under test. */
+    totp(key: K): string;
     /** Where the users are. @throws before `up()` succeeded. */
     readonly pool: FixturePoolInfo;
     /** The user keys, in declaration order. */
@@ -178,6 +199,7 @@ export function declare(options: CognitoFixtureOptions<Record<string, FixtureUse
         if (other) problems.push(`users "${other}" and "${key}" have the same username ${spec.username}`);
         seen.set(spec.username.toLowerCase(), key);
         if (spec.password !== undefined && typeof spec.password !== "string") problems.push(`user "${key}": password must be a string`);
+        problems.push(...signInPathProblems(key, spec));
     }
     if (options.pool && (!options.pool.userPoolId || !options.pool.clientId)) problems.push("pool needs userPoolId and clientId");
     if (problems.length > 0) throw new CognitoFixtureError("check the declaration", problems.join("; "));
@@ -205,13 +227,21 @@ export interface LiveRun {
     users: Map<string, FixtureUser>;
     /** Users as the program saw them created. */
     captured: Map<string, CapturedUser>;
+    /** The usernames' suffix when they are made unique. */
+    suffix?: string;
+    /** Tokens per user for this run. */
+    tokens: TokenCache;
     /** The rest of `stack.up()` (reading outputs), still running after `up()` returned. */
     finishing?: Promise<void>;
     removeExitHook: () => void;
 }
 
 /** A user's outputs, as the program exports them. */
-export type CapturedUser = Omit<FixtureUser, "key" | "username">;
+export type CapturedUser = Pick<FixtureUser, "cognitoUsername" | "sub" | "groups" | "totpSecret"> & {
+    username: string;
+    password?: string;
+    temporaryPassword?: string;
+};
 
 /** Runs one step, wrapping any error that is not already a CognitoFixtureError with the step's name. */
 export async function step<T>(name: string, run: () => Promise<T>): Promise<T> {

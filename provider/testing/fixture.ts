@@ -11,7 +11,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { Stack } from "@pulumi/pulumi/automation";
-import { FixtureTokens, signInFixtureUser } from "./auth";
+import { redact } from "../shared/errors";
+import { FixtureTokens } from "./auth";
 import {
     CognitoFixture,
     CognitoFixtureError,
@@ -28,7 +29,10 @@ import {
 import { startEmbedded, usePool } from "./pool";
 import { cleanStaleRuns } from "./recovery";
 import { createRun, DEFAULT_STATE_ROOT, writeRecord } from "./runState";
+import { FixtureChallenge, FixtureSignInOptions, TokenCache } from "./signInFlow";
+import { currentTotp, signInUser, userResourceArgs } from "./signInPaths";
 import { createStack, deploy, EventLog, PROJECT_NAME, serialized } from "./stack";
+import { makesUsernamesUnique, runSuffix } from "./uniqueUsernames";
 
 /**
  * Declares Cognito users for a test suite. Nothing happens until `up()`.
@@ -43,8 +47,10 @@ import { createStack, deploy, EventLog, PROJECT_NAME, serialized } from "./stack
  */
 export function cognitoFixture<U extends Record<string, FixtureUserSpec>>(
     options: CognitoFixtureOptions<U>,
-): CognitoFixture<Extract<keyof U, string>> {
-    return new Fixture<Extract<keyof U, string>>(options as CognitoFixtureOptions<Record<string, FixtureUserSpec>>);
+): CognitoFixture<Extract<keyof U, string>, U> {
+    return new Fixture<Extract<keyof U, string>>(
+        options as CognitoFixtureOptions<Record<string, FixtureUserSpec>>,
+    ) as unknown as CognitoFixture<Extract<keyof U, string>, U>;
 }
 
 class Fixture<K extends string> implements CognitoFixture<K> {
@@ -100,8 +106,36 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         return { ...user, groups: [...user.groups] } as FixtureUser<K>;
     }
 
-    async signIn(key: K): Promise<FixtureTokens> {
-        return signInFixtureUser(this.live(`signIn("${key}")`), this.user(key));
+    async signIn(key: K, options: FixtureSignInOptions = {}): Promise<FixtureTokens & FixtureChallenge> {
+        const run = this.live(`signIn("${key}")`);
+        const user = this.user(key);
+        const setPassword = (password: string) => Object.assign(run.users.get(key)!, { password, passwordIsTemporary: false });
+        try {
+            // Typed by the overloads: tokens, or a challenge for a user with a temporary password.
+            return (await signInUser(
+                run.client!,
+                run.pool!.userPoolId,
+                run.app!,
+                run.tokens,
+                user,
+                options,
+                setPassword,
+            )) as FixtureTokens & FixtureChallenge;
+        } catch (error) {
+            const message = redact(errorText(error), [user.password, options.newPassword, user.totpSecret]);
+            throw new CognitoFixtureError(`sign in (${run.app!.flow})`, `user "${key}" (${user.username}): ${message}`, [
+                { userKey: key, username: user.username, message },
+            ]);
+        }
+    }
+
+    totp(key: K): string {
+        const user = this.user(key);
+        try {
+            return currentTotp(key, user.totpSecret);
+        } catch (error) {
+            throw new CognitoFixtureError(`totp("${key}")`, errorText(error));
+        }
     }
 
     private live(what: string): LiveRun {
@@ -119,8 +153,12 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             console.warn(`cognitoFixture: cleaning up runs of dead processes in ${root} failed: ${errorText(error)}`);
         });
         const mode = options.pool ? "pool" : "embedded";
-        const stackName = `${sanitizeName(options.name ?? "fixture")}-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
-        const usernames = Object.fromEntries(this.keys.map((key) => [key, this.declared.specs[key].username]));
+        const runId = crypto.randomBytes(4).toString("hex");
+        const stackName = `${sanitizeName(options.name ?? "fixture")}-${process.pid}-${runId}`;
+        const suffix = makesUsernamesUnique(options.uniqueUsernames) ? runSuffix(runId.slice(0, 6)) : undefined;
+        const usernames = Object.fromEntries(
+            this.keys.map((key) => [key, userResourceArgs(this.declared.specs[key], "", suffix).username as string]),
+        );
         const { paths, record } = createRun(root, {
             projectName: PROJECT_NAME,
             stackName,
@@ -141,6 +179,8 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             deployed: false,
             users: new Map(),
             captured: new Map(),
+            suffix,
+            tokens: new TokenCache((options.refreshBeforeExpirySeconds ?? 300) * 1000, log),
             removeExitHook: () => process.removeListener("exit", onExit),
         };
         // The stack is made while the pool is prepared: they do not depend on each other, and both take seconds.

@@ -16,5 +16,7 @@ export {
 } from "./declaration";
 export { cleanupStaleFixtureRuns, CleanupOptions } from "./recovery";
 export { FixtureAuthFlow, FixtureTokens, decodeJwtPayload } from "./auth";
+export { FixtureChallenge, FixtureSignInOptions } from "./signInFlow";
+export { FixtureSignInPathSpec, FixtureSignInPathUser, FixtureSignInResult } from "./signInPaths";
 export { FixturePulumiOptions } from "./pulumiRunner";
 export { DEFAULT_STATE_ROOT } from "./runState";

@@ -16,6 +16,7 @@ import { regionFromPoolId } from "../shared/validate";
 import { describeAppClient } from "./auth";
 import { CognitoFixtureError, Declaration, errorText, FixturePool, FixturePoolInfo, groupNames, LiveRun, step } from "./declaration";
 import { processStart, RunPaths, writeRecord } from "./runState";
+import { anyTotp, enableOptionalTotp } from "./signInPaths";
 
 /** Region the embedded Cognito's clients declare; cognito-local ignores it. */
 export const EMBEDDED_REGION = "us-east-1";
@@ -87,6 +88,7 @@ async function createEmbeddedPool(
         ),
     );
     const userPoolId = created.UserPool!.Id!;
+    if (anyTotp(declared.specs)) await step("turn on optional TOTP MFA in the embedded pool", () => enableOptionalTotp(client, userPoolId));
     const groups = groupNames(declared);
     const [app] = await Promise.all([
         step("create the embedded pool's app client", () =>

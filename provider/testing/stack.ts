@@ -7,10 +7,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { redact } from "../shared/errors";
-import { CognitoUser } from "../user/cognitoUser";
+import { CognitoUser, CognitoUserArgs } from "../user/cognitoUser";
 import { CapturedUser, CognitoFixtureError, Declaration, errorText, LiveRun, step, tail } from "./declaration";
 import { EMBEDDED_CREDENTIALS } from "./pool";
 import { fixtureEnv, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
+import { userResourceArgs } from "./signInPaths";
 
 /** The Pulumi project of every fixture stack. */
 export const PROJECT_NAME = "cognito-fixture";
@@ -59,22 +60,29 @@ function program(declared: Declaration, run: LiveRun): () => Promise<Record<stri
             const spec = specs[key];
             const user = new CognitoUser(key, {
                 userPoolId: pool.userPoolId,
-                username: spec.username,
-                password: spec.password,
-                generatePassword: spec.password === undefined ? true : undefined,
+                // username, attributes, the password kind, enabled, mfa and its client
+                ...(userResourceArgs(spec, pool.clientId, run.suffix) as Pick<CognitoUserArgs, "username">),
                 groups: spec.groups,
-                attributes: spec.attributes,
                 region: pool.region,
                 endpoint: pool.endpoint,
                 profile,
                 // Never take over (and later delete) a user that was there before the suite.
                 adoptExisting: false,
             });
-            const outputs = { cognitoUsername: user.cognitoUsername, sub: user.sub, password: user.password, groups: user.groups };
+            const outputs = {
+                username: user.username,
+                cognitoUsername: user.cognitoUsername,
+                sub: user.sub,
+                password: user.password,
+                temporaryPassword: user.temporaryPassword,
+                totpSecret: user.totpSecret,
+                groups: user.groups,
+            };
             users[key] = outputs;
             // Resolved in this process when the create finishes; see deploy().
-            pulumi.all([user.cognitoUsername, user.sub, user.password, user.groups]).apply(([cognitoUsername, sub, password, groups]) => {
-                if (sub && password) run.captured.set(key, { cognitoUsername, sub, password, groups });
+            pulumi.output(outputs).apply((created) => {
+                if (created.sub && (created.password || created.temporaryPassword))
+                    run.captured.set(key, created as unknown as CapturedUser);
             });
         }
         return { users };
@@ -125,7 +133,8 @@ export async function deploy(declared: Declaration, run: LiveRun): Promise<void>
 function collectUsers(declared: Declaration, run: LiveRun, created: Map<string, CapturedUser>): void {
     for (const key of declared.keys) {
         const out = created.get(key);
-        if (!out?.sub || !out.password) {
+        const password = out?.password ?? out?.temporaryPassword;
+        if (!out?.sub || !password) {
             throw new CognitoFixtureError(
                 "read the created users",
                 `user "${key}" (${declared.specs[key].username}): the stack did not report its sub and password`,
@@ -133,11 +142,14 @@ function collectUsers(declared: Declaration, run: LiveRun, created: Map<string, 
         }
         run.users.set(key, {
             key,
-            username: declared.specs[key].username,
+            username: out.username ?? declared.specs[key].username,
+            declaredUsername: declared.specs[key].username,
             cognitoUsername: out.cognitoUsername,
             sub: out.sub,
-            password: out.password,
+            password,
+            passwordIsTemporary: out.password === undefined,
             groups: out.groups ?? [],
+            ...(out.totpSecret ? { totpSecret: out.totpSecret } : {}),
         });
     }
 }

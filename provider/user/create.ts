@@ -4,7 +4,7 @@
  * exists fails, the user is deleted again. A create recognises its own work: when the answer to
  * `AdminCreateUser` was lost and a retry meets the user, that user is finished, not refused.
  */
-import { CognitoUserError, redact } from "../shared/errors";
+import { CognitoUserError, redact, translateCognitoError } from "../shared/errors";
 import { CognitoGateway, CognitoUserRecord, UserRef } from "../shared/gateway";
 import { generatePassword } from "../shared/password";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
@@ -13,6 +13,9 @@ import { deleteUser } from "./delete";
 import { convergeExistingUser } from "./import";
 import { toUserOutputs } from "./outputs";
 import { getUser, readUser } from "./read";
+import { withMfaState } from "../shared/mfa";
+import { mfaFollowUps, MfaState } from "./mfa";
+import { prepareMfa } from "./mfaPrepare";
 
 /** Options for `createUser`. */
 export interface CreateUserOptions {
@@ -45,6 +48,9 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
         }
     }
 
+    // Before any write: the pool allows the declared MFA and the app client can sign the user in.
+    const mfa = await prepareMfa(cognito, {}, inputs, user);
+
     const firstTryAt = options.firstTryAt ?? Date.now();
     let created: CognitoUserRecord;
     try {
@@ -68,22 +74,40 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
     for (const group of inputs.groups) {
         followUps.push([`AdminAddUserToGroup(${group})`, () => cognito.adminAddUserToGroup({ user, username, group })]);
     }
+    let mfaState: MfaState | undefined;
+    const subject = { inputs, cognitoUsername: username, password: permanentPassword, ref: user };
+    followUps.push(...mfaFollowUps(cognito, mfa, subject, (state) => (mfaState = state)));
     if (!inputs.enabled) followUps.push(["AdminDisableUser", () => cognito.adminDisableUser({ user, username })]);
 
     for (const [operation, call] of followUps) {
         try {
             await call();
         } catch (error) {
-            await rollBack(cognito, inputs, created, operation, error as Error, user);
+            // A gateway error names its call already; a step of several calls (MFA) is named here.
+            const failure = translateCognitoError(error, {
+                operation,
+                username: inputs.username,
+                userPoolId: inputs.userPoolId,
+                secrets: user.secrets,
+            });
+            await rollBack(cognito, inputs, created, operation, failure, user);
         }
     }
 
-    return toUserOutputs(
-        inputs,
-        { ...created, enabled: inputs.enabled, status: permanentPassword !== undefined ? "CONFIRMED" : created.status, mfaSettingList: [] },
-        inputs.groups,
-        { password: permanentPassword, temporaryPassword: inputs.temporaryPassword, passwordManaged: true },
-        inputs.attributes,
+    return withMfaState(
+        toUserOutputs(
+            inputs,
+            {
+                ...created,
+                enabled: inputs.enabled,
+                status: permanentPassword !== undefined ? "CONFIRMED" : created.status,
+                mfaSettingList: [],
+            },
+            inputs.groups,
+            { password: permanentPassword, temporaryPassword: inputs.temporaryPassword, passwordManaged: true },
+            inputs.attributes,
+        ),
+        mfaState,
     );
 }
 

@@ -8,6 +8,7 @@ import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared
 import { CognitoGateway, CognitoUserRecord } from "../shared/gateway";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { toUserOutputs } from "./outputs";
+import { withMfaReadBack } from "../shared/mfa";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,7 +98,7 @@ export async function readUser(
     if (!user) return undefined;
     const groups = await cognito.adminListGroupsForUser({ user: inputs, username: user.username });
     const adopted = olds?.cognitoUsername === undefined;
-    return toUserOutputs(
+    const outputs = toUserOutputs(
         inputs,
         user,
         groups,
@@ -108,4 +109,5 @@ export async function readUser(
         },
         adopted ? undefined : (olds?.attributes ?? {}),
     );
+    return withMfaReadBack(outputs, olds);
 }

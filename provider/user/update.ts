@@ -5,12 +5,15 @@
  */
 import { describeConnection } from "../shared/connection";
 import { planUserUpdate } from "../shared/diff";
-import { CognitoUserError } from "../shared/errors";
+import { CognitoUserError, translateCognitoError } from "../shared/errors";
 import { CognitoGateway, UserRef } from "../shared/gateway";
 import { generatePassword } from "../shared/password";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { getRecordedUser, readUser } from "./read";
+import { withMfaState } from "../shared/mfa";
+import { applyMfa, unchangedMfaState } from "./mfa";
+import { assertCanEnrol, prepareMfa } from "./mfaPrepare";
 
 /**
  * An update that failed after changing Cognito: `applied` is the user as far as the update got (what
@@ -71,6 +74,10 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
         if (password) user.secrets!.push(password);
     }
 
+    // Before any write: the pool allows the declared MFA, the app client can sign the user in.
+    const mfa = await prepareMfa(cognito, olds, news, user);
+    assertCanEnrol(olds, news, mfa);
+
     // What Cognito holds so far: the connection (proven above) and each step as it succeeds.
     const applied: UserOutputs = {
         ...olds,
@@ -130,6 +137,28 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
             () => (applied.groups = applied.groups.filter((g) => g !== group)),
         );
     }
+    // MFA signs in as the user: after an enable, before a disable, with the password Cognito now has.
+    let mfaState = unchangedMfaState(olds, news);
+    const mfaStep = async () => {
+        if (!mfa.plan.setPreference) return;
+        const subject = { inputs: news, cognitoUsername: username, password: applied.password, knownSecret: olds.totpSecret, ref: user };
+        await run(
+            async () => {
+                try {
+                    mfaState = await applyMfa(cognito, subject, mfa);
+                } catch (error) {
+                    throw translateCognitoError(error, {
+                        operation: "MFA",
+                        username: news.username,
+                        userPoolId: pool,
+                        secrets: user.secrets,
+                    });
+                }
+            },
+            () => withMfaState(applied, mfaState),
+        );
+    };
+    if (plan.enable === false) await mfaStep();
     if (plan.enable !== undefined) {
         const enable = plan.enable;
         await run(
@@ -137,6 +166,7 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
             () => (applied.enabled = enable),
         );
     }
+    if (plan.enable !== false) await mfaStep();
 
     // A password is recorded only as the provider set it: it cannot be read back. Without a new one,
     // the declared one stands as recorded (an imported user's stays unrecorded until one is declared).
@@ -148,7 +178,8 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
                   password: managed ? (news.password ?? (news.generatePassword ? olds.password : undefined)) : undefined,
                   temporaryPassword: managed ? news.temporaryPassword : undefined,
               };
-    const outputs = await readUser(cognito, news, username, { ...olds, attributes: news.attributes, ...kept, passwordManaged: managed });
+    const recorded = withMfaState({ ...olds, attributes: news.attributes, ...kept, passwordManaged: managed }, mfaState);
+    const outputs = await readUser(cognito, news, username, recorded);
     if (!outputs) {
         throw new CognitoUserError(
             "NOT_FOUND",
