@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { ScaleResult } from "./contenders/scale";
 import { BenchRow, errorHeadline } from "./harness";
 import { MEMORY_METHOD } from "./processSampler";
 
@@ -22,7 +23,15 @@ export interface BenchResult {
         loadAverage: { atStart: number; atEnd: number };
     };
     tools: { pulumi?: string; awsCli?: string; awsCliFoundVia?: string };
-    options: { quick: boolean; ns: number[]; concurrency: number; diagnose: boolean; throttleRate: number; throttleBurst: number };
+    options: {
+        quick: boolean;
+        ns: number[];
+        scale?: boolean;
+        concurrency: number;
+        diagnose: boolean;
+        throttleRate: number;
+        throttleBurst: number;
+    };
     /** Batch `up` time / floor time at the largest N. */
     batchVsFloor?: number;
     /** Per-resource `up` time / floor time at the largest N. */
@@ -37,6 +46,10 @@ export interface BenchResult {
     failedUsersByRow: Record<string, number>;
     /** Serialized provider bytes (stored in every dynamic resource's state). */
     serializedProviderBytes: { cognitoUser?: number; cognitoUserBatch?: number };
+    /** `pulumi stack export` bytes / N after the `up` of each form, at the largest N it ran at. */
+    stateBytesPerUser: { cognitoUser?: number; cognitoUserBatch?: number };
+    /** The scale run's headline (`--scale`), against its targets: reported, never asserted. */
+    scale?: ScaleResult;
     memoryMethod: string;
     rows: BenchRow[];
     /** Findings worked out from the rows (where the per-resource time goes). */
@@ -103,33 +116,65 @@ export function cpuSummary(row: BenchRow): string {
     return parts.join(", ");
 }
 
+/** The headline of a regular run: the ratios at the largest N. */
+function regularHeadline(result: BenchResult): string[] {
+    const lines: string[] = [];
+    const largest = result.options.ns[result.options.ns.length - 1];
+    lines.push(`- batch \`up\` / floor at N = ${largest}: **${fmt(result.batchVsFloor, 2)}×**`);
+    lines.push(`- per-resource \`up\` / floor at N = ${result.perResourceVsFloorN ?? largest}: **${fmt(result.perResourceVsFloor, 2)}×**`);
+    lines.push(
+        `- throttled efficiency (admitted AdminCreateUser rate / ${result.options.throttleRate} per second) at N = ${largest}: **${fmt(result.throttledEfficiency, 2)}**`,
+    );
+    lines.push(`- failed users in the throttled runs: **${result.failedUsers ?? "-"}**`);
+    lines.push(
+        `- serialized provider: CognitoUser ${result.serializedProviderBytes.cognitoUser ?? "-"} bytes (stored in every user's state), ` +
+            `CognitoUserBatch ${result.serializedProviderBytes.cognitoUserBatch ?? "-"} bytes (once per batch)`,
+    );
+    return lines;
+}
+
+/** The headline of a scale run, each number beside its target (reported, not asserted). */
+export function scaleHeadline(scale: ScaleResult): string[] {
+    return [
+        `- N = ${scale.n} users in one CognitoUserBatch on ${scale.emulator}`,
+        `- batch \`up\` / floor (scale.batchVsFloor): **${fmt(scale.batchVsFloor, 2)}×** (target ≤ 1.2)`,
+        `- \`refresh\` / one ListUsers scan (scale.refreshVsScan): **${fmt(scale.refreshVsScan, 2)}×** (target ≤ 1.5; the scan took ${fmt(scale.scanSeconds, 2)} s)`,
+        `- no-change \`up\` (scale.noChangeUpSeconds): **${fmt(scale.noChangeUpSeconds, 1)} s** (target ≤ 5)`,
+        `- peak memory of the Pulumi CLI's process tree (scale.peakMemoryMB): **${fmt(scale.peakMemoryMB, 0)} MB**`,
+    ];
+}
+
 /** bench/results/report.md. */
 export function renderMarkdown(result: BenchResult): string {
     const out: string[] = [];
-    const kind = result.options.quick ? "quick run" : result.options.ns.join(",") === "100,1000" ? "full run" : "custom run";
+    const kind = result.scale
+        ? "scale run"
+        : result.options.quick
+          ? "quick run"
+          : result.options.ns.join(",") === "100,1000"
+            ? "full run"
+            : "custom run";
+    const where = result.scale
+        ? `N = ${result.scale.n} on ${result.scale.emulator}`
+        : `N = ${result.options.ns.join(", ")} · one cognito-local, a fresh pool per contender`;
     out.push(`# Benchmark: creating Cognito users (${kind})`);
     out.push("");
     out.push(
         `${result.date} · ${result.machine.nproc} cores (${result.machine.cpu}) · Node ${result.machine.node} · ` +
-            `Pulumi ${result.tools.pulumi ?? "?"} · ${result.tools.awsCli ?? "no AWS CLI"} · N = ${result.options.ns.join(", ")} · ` +
-            `concurrency ${result.options.concurrency} for every contender · one cognito-local, a fresh pool per contender · ` +
+            `Pulumi ${result.tools.pulumi ?? "?"} · ${result.tools.awsCli ?? "no AWS CLI"} · ${where} · ` +
+            `concurrency ${result.options.concurrency} for every contender · ` +
             `load average ${result.machine.loadAverage.atStart.toFixed(1)} at start, ${result.machine.loadAverage.atEnd.toFixed(1)} at end`,
     );
     out.push("");
     out.push("## Headline");
     out.push("");
-    const largest = result.options.ns[result.options.ns.length - 1];
-    out.push(`- batch \`up\` / floor at N = ${largest}: **${fmt(result.batchVsFloor, 2)}×**`);
-    out.push(`- per-resource \`up\` / floor at N = ${result.perResourceVsFloorN ?? largest}: **${fmt(result.perResourceVsFloor, 2)}×**`);
+    if (result.scale) out.push(...scaleHeadline(result.scale));
+    else out.push(...regularHeadline(result));
+    const state = result.stateBytesPerUser;
     out.push(
-        `- throttled efficiency (admitted AdminCreateUser rate / ${result.options.throttleRate} per second) at N = ${largest}: **${fmt(result.throttledEfficiency, 2)}**`,
+        `- state bytes per user (stateBytesPerUser): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"}`,
+        "",
     );
-    out.push(`- failed users in the throttled runs: **${result.failedUsers ?? "-"}**`);
-    out.push(
-        `- serialized provider: CognitoUser ${result.serializedProviderBytes.cognitoUser ?? "-"} bytes (stored in every user's state), ` +
-            `CognitoUserBatch ${result.serializedProviderBytes.cognitoUserBatch ?? "-"} bytes (once per batch)`,
-    );
-    out.push("");
     out.push("## Results");
     out.push("");
     out.push(markdownTable(HEADER, result.rows.map(cells)));

@@ -13,6 +13,8 @@
  *            --only=floor,aws-cli,per-resource,batch,throttled,fixture,diag  --out=<dir>
  *            --throttle-rate=50  --throttle-burst=5
  *            --render: only re-render report.md and chart.svg from <out>/latest.json
+ *   npm run bench -- --scale          instead: the batch at N = 10,000 on moto's in-memory server (up, no-change
+ *                                     up, refresh, destroy) against the floor on the same server; --scale-n=100000
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import * as fs from "fs";
@@ -28,10 +30,12 @@ import { runFloor } from "./contenders/floor";
 import { batchAvailable, runBatch } from "./contenders/pulumiBatch";
 import { runPerResource } from "./contenders/pulumiPerResource";
 import { measureSerializedProviders } from "./contenders/serializedProvider";
+import { runScale, ScaleResult } from "./contenders/scale";
 import { runThrottledBatch } from "./contenders/throttledBatch";
+import { analyse } from "./analysis";
 import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, errorHeadline, newRow } from "./harness";
 import { MEMORY_METHOD, procAvailable } from "./processSampler";
-import { BenchResult, removePartialRows, renderTable, writePartialRows, writeResults } from "./report";
+import { BenchResult, removePartialRows, scaleHeadline, renderTable, writePartialRows, writeResults } from "./report";
 
 /** In a --quick run, the slow contenders (AWS CLI loop, N × CognitoUser) run only up to this N. */
 const QUICK_SLOW_MAX_N = 100;
@@ -40,9 +44,11 @@ const QUICK_SLOW_MAX_N = 100;
 const GROUPS = ["floor", "aws-cli", "per-resource", "batch", "throttled", "fixture", "diag"] as const;
 
 /** Parses the command line; throws on anything unknown so a typo does not silently run the wrong bench. */
-export function parseArgs(argv: string[]): BenchOptions & { out: string; render: boolean } {
-    const options: BenchOptions & { out: string; render: boolean } = {
+export function parseArgs(argv: string[]): BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number } {
+    const options: BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number } = {
         render: false,
+        scale: false,
+        scaleN: 10_000,
         ns: [100, 1000],
         concurrency: 10,
         quick: false,
@@ -64,6 +70,13 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; render:
         switch (name) {
             case "--quick":
                 options.quick = true;
+                break;
+            case "--scale":
+                options.scale = true;
+                break;
+            case "--scale-n":
+                options.scale = true;
+                options.scaleN = positive("users in the scale run's batch");
                 break;
             case "--render":
                 options.render = true;
@@ -116,89 +129,6 @@ function wants(options: BenchOptions, group: (typeof GROUPS)[number]): boolean {
     return options.only.length === 0 || options.only.includes(group);
 }
 
-/** A row's value by id at N. */
-function find(rows: BenchRow[], id: string, n: number): BenchRow | undefined {
-    return rows.find((r) => r.id === id && r.n === n && r.wallSeconds !== undefined && !r.error);
-}
-
-/** Where the per-resource time goes, in sentences, from the largest N that has the rows. */
-export function analyse(rows: BenchRow[], ns: number[], serializedCognitoUser: number | undefined): string[] {
-    const lines: string[] = [];
-    const ms = (seconds: number, n: number) => `${((seconds * 1000) / n).toFixed(0)} ms`;
-    const n = [...ns].reverse().find((candidate) => find(rows, "per-resource-up", candidate));
-    if (n === undefined) return lines;
-    const up = find(rows, "per-resource-up", n)!;
-    const floor = find(rows, "floor", n);
-    const batch = find(rows, "batch-up", n);
-    const again = find(rows, "per-resource-up-again", n);
-    const destroy = find(rows, "per-resource-destroy", n);
-    const noop = find(rows, "diag-noop-up", n);
-    const noCheckpoints = find(rows, "diag-per-resource-nockpt-up", n);
-    let text = `At N = ${n}, \`pulumi up\` of N CognitoUsers took ${up.wallSeconds!.toFixed(1)} s, ${ms(up.wallSeconds!, n)} per user`;
-    if (floor)
-        text += `; the floor took ${ms(floor.wallSeconds!, n)} per user, so the per-resource form costs ${ms(up.wallSeconds! - floor.wallSeconds!, n)} more per user (${up.vsFloor!.toFixed(1)}× the floor)`;
-    if (batch) text += `; the batch took ${ms(batch.wallSeconds!, n)} per user (${batch.vsFloor?.toFixed(1) ?? "?"}× the floor)`;
-    lines.push(text + ".");
-    if (up.cpuSeconds) {
-        const total = Object.values(up.cpuSeconds).reduce((a, b) => a + b, 0);
-        const parts = Object.entries(up.cpuSeconds)
-            .filter(([, s]) => s >= 0.1)
-            .sort((a, b) => b[1] - a[1])
-            .map(([component, s]) => `${component} ${s.toFixed(1)} s (${ms(s, n)}/user)`);
-        lines.push(
-            `CPU of the per-resource up's process tree: ${total.toFixed(1)} s in all: ${parts.join(", ")}` +
-                (up.cognitoLocalCpuSeconds !== undefined ? `; cognito-local ${up.cognitoLocalCpuSeconds.toFixed(1)} s` : "") +
-                (floor?.cognitoLocalCpuSeconds !== undefined
-                    ? ` (${floor.cognitoLocalCpuSeconds.toFixed(1)} s for the floor's identical Cognito work)`
-                    : "") +
-                `. On 2 cores the wall time is bounded below by about total CPU / 2.`,
-        );
-    }
-    if (again) {
-        lines.push(
-            `The second \`up\` (no change: only the engine's check and diff RPCs per resource, no Cognito call) took ${again.wallSeconds!.toFixed(1)} s, ${ms(again.wallSeconds!, n)} per resource: a floor for any per-resource operation.`,
-        );
-    }
-    if (destroy) lines.push(`\`destroy\` took ${destroy.wallSeconds!.toFixed(1)} s, ${ms(destroy.wallSeconds!, n)} per user.`);
-    if (noop) {
-        lines.push(
-            `N no-op dynamic resources (no Cognito call at all; program, engine and provider host only) took ${noop.wallSeconds!.toFixed(1)} s, ` +
-                `${ms(noop.wallSeconds!, n)} per resource: ${((100 * noop.wallSeconds!) / up.wallSeconds!).toFixed(0)}% of the per-resource up's time, ` +
-                `with ${noop.stateBytesPerUser?.toFixed(0) ?? "?"} state bytes per resource against ${up.stateBytesPerUser?.toFixed(0) ?? "?"}.`,
-        );
-    }
-    if (noCheckpoints) {
-        const saved = up.wallSeconds! - noCheckpoints.wallSeconds!;
-        lines.push(
-            `With PULUMI_SKIP_CHECKPOINTS=true (state written once, not after every step) the per-resource up took ${noCheckpoints.wallSeconds!.toFixed(1)} s: ` +
-                `rewriting the state file after each step costs about ${saved.toFixed(1)} s (${((100 * saved) / up.wallSeconds!).toFixed(0)}%) at this N; it grows with N², as each write holds every resource so far.`,
-        );
-    }
-    if (up.stateBytesPerUser !== undefined) {
-        const batchState = batch?.stateBytesPerUser;
-        let state = `State: ${up.stateBytesPerUser.toFixed(0)} bytes per user for CognitoUser`;
-        if (serializedCognitoUser)
-            state += `, of which the serialized provider (stored in each resource, inputs and outputs) is ${serializedCognitoUser} bytes`;
-        if (batchState !== undefined) state += `; ${batchState.toFixed(0)} bytes per user for the batch`;
-        lines.push(state + ".");
-    }
-    const small = ns.find((candidate) => candidate < n && find(rows, "per-resource-up", candidate));
-    if (small !== undefined) {
-        const a = find(rows, "per-resource-up", small)!;
-        const perSmall = a.wallSeconds! / small;
-        const perLarge = up.wallSeconds! / n;
-        const floorSmall = find(rows, "floor", small);
-        lines.push(
-            `Scaling: per user, the per-resource up took ${(perSmall * 1000).toFixed(0)} ms at N = ${small} and ${(perLarge * 1000).toFixed(0)} ms at N = ${n}` +
-                (floorSmall && floor
-                    ? ` (the floor: ${((floorSmall.wallSeconds! / small) * 1000).toFixed(1)} ms and ${((floor.wallSeconds! / n) * 1000).toFixed(1)} ms; cognito-local slows as a pool grows)`
-                    : "") +
-                ".",
-        );
-    }
-    return lines;
-}
-
 /** Re-renders report.md and chart.svg (and the analysis) from a saved latest.json: report changes without re-running. */
 function renderSaved(out: string): void {
     const file = path.join(out, "latest.json");
@@ -208,25 +138,20 @@ function renderSaved(out: string): void {
     process.stdout.write(renderTable(result) + "\n\n" + `re-rendered ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
 }
 
-async function main(): Promise<void> {
-    const options = parseArgs(process.argv.slice(2));
-    if (options.render) return renderSaved(options.out);
-    const loadAtStart = os.loadavg()[0];
-    const log = (line: string) => process.stderr.write(line + "\n");
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    useDummyCredentials();
-    // Ctrl-C: exit through process.exit so cognito-local's exit hook stops it.
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+/** State bytes per user of a contender's `up` at the largest N it ran at. */
+function latestState(rows: BenchRow[], id: string): number | undefined {
+    const row = rows.filter((r) => r.id === id && r.stateBytesPerUser !== undefined && !r.error).sort((a, b) => b.n - a.n)[0];
+    return row?.stateBytesPerUser === undefined ? undefined : Math.round(row.stateBytesPerUser);
+}
 
-    log(`bench: N = ${options.ns.join(", ")}, concurrency ${options.concurrency}${options.quick ? " (quick)" : ""}`);
-    await ensurePulumi();
-    const pulumiVersion = (await runPulumi(repoRoot, ["version"])).stdout.trim();
-    const awsCli = wants(options, "aws-cli") ? findAwsCli() : undefined;
-    if (wants(options, "aws-cli") && !awsCli)
-        log(`bench: no \`aws\` found: the AWS CLI row is skipped (install it: ${AWS_CLI_INSTALL_HINT})`);
-    const haveBatch = batchAvailable();
-    if (!haveBatch) log("bench: CognitoUserBatch is not built: the batch rows are skipped");
-
+/** The regular run: every contender on one cognito-local, at each N. */
+async function runOnCognitoLocal(
+    options: ReturnType<typeof parseArgs>,
+    log: (line: string) => void,
+    tools: { awsCli: ReturnType<typeof findAwsCli>; haveBatch: boolean },
+    push: (...rows: BenchRow[]) => void,
+): Promise<void> {
+    const { awsCli, haveBatch } = tools;
     const cognito = await startCognitoLocal();
     const client = new CognitoIdentityProviderClient({
         endpoint: cognito.endpoint,
@@ -235,17 +160,6 @@ async function main(): Promise<void> {
     });
     const ctx: BenchContext = { endpoint: cognito.endpoint, cognitoLocalPid: cognito.pid, client, options, log };
     log(`bench: cognito-local at ${cognito.endpoint}`);
-    const rows: BenchRow[] = [];
-    const serializedProviderBytes = await measureSerializedProviders();
-    const push = (...more: BenchRow[]) => {
-        rows.push(...more);
-        writePartialRows(options.out, rows);
-        for (const row of more) {
-            if (row.error) log(`  ${row.label}: ERROR ${errorHeadline(row.error)}`);
-            else if (row.skipped) log(`  ${row.label}: skipped (${row.skipped})`);
-            else if (row.wallSeconds !== undefined) log(`  ${row.label}: ${row.wallSeconds.toFixed(2)} s`);
-        }
-    };
     const skippedBatch = (id: string, label: string, n: number) => {
         const row = newRow(id, label, n);
         row.skipped = "CognitoUserBatch is not built (provider/batch/cognitoUserBatch.ts not exported yet)";
@@ -270,6 +184,46 @@ async function main(): Promise<void> {
     } finally {
         client.destroy();
         await cognito.stop();
+    }
+}
+
+async function main(): Promise<void> {
+    const options = parseArgs(process.argv.slice(2));
+    if (options.render) return renderSaved(options.out);
+    const loadAtStart = os.loadavg()[0];
+    const log = (line: string) => process.stderr.write(line + "\n");
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    useDummyCredentials();
+    // Ctrl-C: exit through process.exit so cognito-local's exit hook stops it.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
+    if (!options.scale) log(`bench: N = ${options.ns.join(", ")}, concurrency ${options.concurrency}${options.quick ? " (quick)" : ""}`);
+    await ensurePulumi();
+    const pulumiVersion = (await runPulumi(repoRoot, ["version"])).stdout.trim();
+    const awsCli = wants(options, "aws-cli") ? findAwsCli() : undefined;
+    if (wants(options, "aws-cli") && !awsCli)
+        log(`bench: no \`aws\` found: the AWS CLI row is skipped (install it: ${AWS_CLI_INSTALL_HINT})`);
+    const haveBatch = batchAvailable();
+    if (!haveBatch) log("bench: CognitoUserBatch is not built: the batch rows are skipped");
+
+    const rows: BenchRow[] = [];
+    const serializedProviderBytes = await measureSerializedProviders();
+    const push = (...more: BenchRow[]) => {
+        rows.push(...more);
+        writePartialRows(options.out, rows);
+        for (const row of more) {
+            if (row.error) log(`  ${row.label}: ERROR ${errorHeadline(row.error)}`);
+            else if (row.skipped) log(`  ${row.label}: skipped (${row.skipped})`);
+            else if (row.wallSeconds !== undefined) log(`  ${row.label}: ${row.wallSeconds.toFixed(2)} s`);
+        }
+    };
+    let scale: ScaleResult | undefined;
+    if (options.scale) {
+        const run = await runScale(options, options.scaleN, log);
+        push(...run.rows);
+        scale = run.scale;
+    } else {
+        await runOnCognitoLocal(options, log, { awsCli, haveBatch }, push);
     }
 
     for (const row of rows) {
@@ -297,7 +251,8 @@ async function main(): Promise<void> {
         tools: { pulumi: pulumiVersion, awsCli: awsCli?.version, awsCliFoundVia: awsCli?.foundVia },
         options: {
             quick: options.quick,
-            ns: options.ns,
+            ns: options.scale ? [options.scaleN] : options.ns,
+            scale: options.scale,
             concurrency: options.concurrency,
             diagnose: options.diagnose,
             throttleRate: options.throttleRate,
@@ -310,6 +265,11 @@ async function main(): Promise<void> {
         failedUsers: throttledRows.length > 0 ? throttledRows.reduce((sum, r) => sum + r.failedUsers!, 0) : undefined,
         failedUsersByRow,
         serializedProviderBytes,
+        stateBytesPerUser: {
+            cognitoUser: latestState(rows, options.scale ? "scale-per-resource-up" : "per-resource-up"),
+            cognitoUserBatch: latestState(rows, options.scale ? "scale-batch-up" : "batch-up"),
+        },
+        scale,
         memoryMethod: procAvailable() ? MEMORY_METHOD : "not measured (no Linux /proc)",
         rows,
         analysis: analyse(rows, options.ns, serializedProviderBytes.cognitoUser),
@@ -330,11 +290,13 @@ async function main(): Promise<void> {
     removePartialRows(options.out);
     process.stdout.write(renderTable(result) + "\n\n");
     for (const line of result.analysis) process.stdout.write(`- ${line}\n`);
-    process.stdout.write(
-        `\nbatch/floor ${result.batchVsFloor?.toFixed(2) ?? "-"}×, per-resource/floor ${result.perResourceVsFloor?.toFixed(2) ?? "-"}×, ` +
-            `throttled efficiency ${result.throttledEfficiency?.toFixed(2) ?? "-"}, failed users ${result.failedUsers ?? "-"}, ` +
-            `serialized provider ${serializedProviderBytes.cognitoUser ?? "-"} B (CognitoUser) / ${serializedProviderBytes.cognitoUserBatch ?? "-"} B (batch)\n`,
-    );
+    if (scale) process.stdout.write(`\n${scaleHeadline(scale).join("\n")}\n`);
+    else
+        process.stdout.write(
+            `\nbatch/floor ${result.batchVsFloor?.toFixed(2) ?? "-"}×, per-resource/floor ${result.perResourceVsFloor?.toFixed(2) ?? "-"}×, ` +
+                `throttled efficiency ${result.throttledEfficiency?.toFixed(2) ?? "-"}, failed users ${result.failedUsers ?? "-"}, ` +
+                `serialized provider ${serializedProviderBytes.cognitoUser ?? "-"} B (CognitoUser) / ${serializedProviderBytes.cognitoUserBatch ?? "-"} B (batch)\n`,
+        );
     process.stdout.write(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
     if (errors.length > 0) {
         process.stderr.write(`bench: ${errors.length} error(s):\n${errors.map((e) => `  ${errorHeadline(e)}`).join("\n")}\n`);

@@ -51,6 +51,8 @@ export interface PulumiContender {
     endpoint?: string;
     /** Whether to run the second `up` and the `destroy` (the throttled run only needs the first `up`). */
     fullLifecycle: boolean;
+    /** Whether to run a `pulumi refresh` (timed; must find no drift) between the second `up` and the `destroy`. */
+    refresh?: boolean;
     /** Extra environment for the CLI (diagnostics). */
     env?: NodeJS.ProcessEnv;
     /** Whether the program creates Cognito users (a no-op diagnostic does not). */
@@ -83,13 +85,19 @@ export async function runPulumiLifecycle(
     ctx: BenchContext,
     n: number,
     contender: PulumiContender,
-    hooks: { beforeUp?: () => void; afterUp?: (row: BenchRow) => void } = {},
+    hooks: {
+        beforeUp?: () => void;
+        afterUp?: (row: BenchRow) => void;
+        /** Runs right before the timed `refresh`, with the contender's pool (the scale run times a ListUsers scan). */
+        beforeRefresh?: (userPoolId: string) => Promise<void>;
+    } = {},
 ): Promise<BenchRow[]> {
     const { concurrency } = ctx.options;
     const upRow = newRow(`${contender.id}-up`, `${contender.label}: up`, n);
     const againRow = newRow(`${contender.id}-up-again`, `${contender.label}: up, no change`, n);
+    const refreshRow = newRow(`${contender.id}-refresh`, `${contender.label}: refresh`, n);
     const destroyRow = newRow(`${contender.id}-destroy`, `${contender.label}: destroy`, n);
-    const rows = contender.fullLifecycle ? [upRow, againRow, destroyRow] : [upRow];
+    const rows = contender.fullLifecycle ? [upRow, againRow, ...(contender.refresh ? [refreshRow] : []), destroyRow] : [upRow];
     const userPoolId = await createBenchPool(ctx.client, `${contender.id}-${n}`);
     let project: BenchProject | undefined;
     const flags = ["--yes", "--skip-preview", "--parallel", String(concurrency)];
@@ -131,6 +139,18 @@ export async function runPulumiLifecycle(
         if (changes.length > 0)
             againRow.error = `the second up changed resources: ${changes.map(([k, v]) => `${v} ${k.slice(10)}`).join(", ")}`;
         ctx.log(`    ${againRow.wallSeconds!.toFixed(1)} s`);
+
+        if (contender.refresh) {
+            step = refreshRow;
+            await hooks.beforeRefresh?.(userPoolId);
+            ctx.log(`  ${refreshRow.label} ...`);
+            fill(refreshRow, await timed(ctx, project, ["refresh", ...flags]));
+            const drift = Object.entries(refreshRow.extra).filter(
+                ([key, value]) => key.startsWith("resources ") && key !== "resources unchanged" && Number(value) > 0,
+            );
+            if (drift.length > 0) refreshRow.error = `refresh found drift: ${drift.map(([k, v]) => `${v} ${k.slice(10)}`).join(", ")}`;
+            ctx.log(`    ${refreshRow.wallSeconds!.toFixed(1)} s`);
+        }
 
         step = destroyRow;
         ctx.log(`  ${destroyRow.label} ...`);

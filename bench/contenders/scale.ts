@@ -1,0 +1,132 @@
+/**
+ * `npm run bench -- --scale`: the batch at a large N (default 10,000) against moto's server, the stricter
+ * emulator that keeps users in memory, so the numbers measure the provider and not cognito-local's JSON
+ * store (rewritten on every write). In one run, on the same emulator: the raw-SDK floor, the batch's
+ * `up`, a no-change `up`, a `refresh`, one ListUsers scan of the same pool (what a refresh in pages
+ * cannot beat), `destroy`, and the per-resource form's state size at a small N. Reported, never asserted.
+ */
+import { ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { MOTO_SERVER, startMoto } from "../../test/support/moto";
+import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, secondsSince } from "../harness";
+import { runFloor } from "./floor";
+import { BATCH_PROGRAM, unpacedRates } from "./pulumiBatch";
+import { runPulumiLifecycle } from "./pulumiLifecycle";
+import { PER_RESOURCE_PROGRAM } from "./pulumiPerResource";
+
+/** The per-resource form's N in a scale run: enough to spread the stack's own resources thin. */
+export const SCALE_PER_RESOURCE_N = 50;
+
+/** The headline numbers of a scale run, as `latest.json` carries them under `scale`. */
+export interface ScaleResult {
+    /** Users in the batch. */
+    n: number;
+    /** Which emulator, e.g. `moto 5.2.5 (in memory)`. */
+    emulator: string;
+    /** Batch `up` wall time / the floor's at the same N. Target (reported, not asserted): ≤ 1.2. */
+    batchVsFloor?: number;
+    /** Batch `refresh` wall time / one ListUsers scan of the same pool. Target: ≤ 1.5. */
+    refreshVsScan?: number;
+    /** The scan: ListUsers pages of 60, one after another, seconds. */
+    scanSeconds?: number;
+    /** Wall time of the batch's second `up`, nothing changed. Target: ≤ 5. */
+    noChangeUpSeconds?: number;
+    /** The largest peak resident memory of the Pulumi CLI's process tree over the batch's commands, MB. */
+    peakMemoryMB?: number;
+}
+
+/** How long one scan of the pool takes: ListUsers, 60 a page, until the last page; and how many users it saw. */
+export async function timeListUsersScan(ctx: BenchContext, userPoolId: string): Promise<{ seconds: number; users: number }> {
+    const start = process.hrtime.bigint();
+    let users = 0;
+    let token: string | undefined;
+    do {
+        const page = await ctx.client.send(new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, PaginationToken: token }));
+        users += page.Users?.length ?? 0;
+        token = page.PaginationToken;
+    } while (token);
+    return { seconds: secondsSince(start), users };
+}
+
+/** Runs the scale run at `n` and returns its rows (ids prefixed `scale-`) and headline numbers. */
+export async function runScale(
+    options: BenchOptions,
+    n: number,
+    log: (line: string) => void,
+): Promise<{ rows: BenchRow[]; scale: ScaleResult; motoVersion: string }> {
+    const moto = await startMoto();
+    const ctx: BenchContext = { endpoint: moto.endpoint, cognitoLocalPid: moto.pid, client: moto.clientFor(BENCH_REGION), options, log };
+    const version = motoVersion();
+    const emulator = `moto ${version} (in memory)`;
+    log(`bench: --scale: N = ${n} on ${emulator} at ${moto.endpoint}`);
+    const rows: BenchRow[] = [];
+    const scale: ScaleResult = { n, emulator };
+    try {
+        const floor = await runFloor(ctx, n);
+        rows.push(relabel(floor, "scale-floor", `scale: floor, SDK script (${emulator})`));
+        log(`  floor: ${floor.wallSeconds?.toFixed(1) ?? floor.error} s`);
+
+        const batch = await runPulumiLifecycle(
+            ctx,
+            n,
+            {
+                id: "scale-batch",
+                label: "scale: 1 CognitoUserBatch",
+                program: BATCH_PROGRAM,
+                rates: unpacedRates(),
+                fullLifecycle: true,
+                refresh: true,
+                createsUsers: true,
+                upNote: `rates 0 (unpaced: ${emulator} has no quotas); AdminCreateUser + AdminSetUserPassword per user`,
+            },
+            {
+                beforeRefresh: async (userPoolId) => {
+                    const scan = await timeListUsersScan(ctx, userPoolId);
+                    scale.scanSeconds = scan.seconds;
+                    log(`  one ListUsers scan of ${scan.users} users: ${scan.seconds.toFixed(2)} s`);
+                },
+            },
+        );
+        rows.push(...batch);
+
+        const perResource = await runPulumiLifecycle(ctx, SCALE_PER_RESOURCE_N, {
+            id: "scale-per-resource",
+            label: "scale: N × CognitoUser (state size)",
+            program: PER_RESOURCE_PROGRAM,
+            fullLifecycle: false,
+            createsUsers: true,
+            upNote: "run for its state bytes per user; the pool is deleted with its users afterwards",
+        });
+        rows.push(...perResource);
+    } finally {
+        await moto.stop();
+    }
+
+    const measured = (id: string) => rows.find((r) => r.id === id && r.wallSeconds !== undefined && !r.error);
+    const floor = measured("scale-floor");
+    for (const row of rows)
+        if (floor && row.wallSeconds !== undefined && row.id !== "scale-floor") row.vsFloor = row.wallSeconds / floor.wallSeconds!;
+    scale.batchVsFloor = measured("scale-batch-up")?.vsFloor;
+    scale.noChangeUpSeconds = measured("scale-batch-up-again")?.wallSeconds;
+    const refresh = measured("scale-batch-refresh");
+    if (refresh && scale.scanSeconds) scale.refreshVsScan = refresh.wallSeconds! / scale.scanSeconds;
+    const peaks = rows.filter((r) => r.id.startsWith("scale-batch") && r.peakRssBytes !== undefined).map((r) => r.peakRssBytes!);
+    if (peaks.length > 0) scale.peakMemoryMB = Math.max(...peaks) / 1024 / 1024;
+    return { rows, scale, motoVersion: version };
+}
+
+/** A row under another id and label (the floor's own are `floor`, which the regular run uses). */
+function relabel(row: BenchRow, id: string, label: string): BenchRow {
+    return { ...row, id, label };
+}
+
+/** moto's version, from the venv scripts/setup-moto.sh made (it pins it). */
+function motoVersion(): string {
+    try {
+        const python = path.join(path.dirname(MOTO_SERVER), "python");
+        return execFileSync(python, ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" }).trim();
+    } catch {
+        return "?";
+    }
+}
