@@ -26,6 +26,20 @@ function isStringRecord(value: unknown): value is Record<string, string> {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
+/** The failure of a non-string attribute value, naming the attribute (Cognito's values are strings). */
+function nonStringAttribute(name: string, value: unknown): string {
+    const kind =
+        value === null || value === undefined
+            ? String(value)
+            : Array.isArray(value)
+              ? "a list"
+              : typeof value === "object"
+                ? "an object"
+                : `a ${typeof value}`;
+    const example = typeof value === "number" || typeof value === "boolean" ? `, e.g. \`${JSON.stringify(name)}: "${String(value)}"\`` : "";
+    return `attribute ${name} is ${kind}; Cognito attribute values are strings: write it as a string${example}.`;
+}
+
 /**
  * Check failures as the engine may print them. The engine prints a failure as `property <name> value
  * <value> has a problem`, the value in clear unless it came from stack config; so a failure about a
@@ -84,16 +98,17 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
 
     const attributes = raw.attributes;
     if (known(attributes)) {
-        if (!isStringRecord(attributes)) {
+        if (typeof attributes !== "object" || Array.isArray(attributes)) {
             fail(
                 "attributes",
                 'attributes must map names to string values, e.g. `{ email: "a@example.com", email_verified: "true" }` (write booleans and numbers as strings).',
             );
         } else {
-            for (const [name, value] of Object.entries(attributes)) {
+            for (const [name, value] of Object.entries(attributes as Record<string, unknown>)) {
                 const problem = attributeNameProblem(name);
                 if (problem) fail(`attributes.${name}`, problem + ".");
-                if (!isUnknown(value) && value.length > MAX_ATTRIBUTE_VALUE)
+                if (typeof value !== "string") fail(`attributes.${name}`, nonStringAttribute(name, value));
+                else if (!isUnknown(value) && value.length > MAX_ATTRIBUTE_VALUE)
                     fail(
                         `attributes.${name}`,
                         `the value is ${value.length} characters long; Cognito allows at most ${MAX_ATTRIBUTE_VALUE}.`,
