@@ -117,7 +117,7 @@ export interface FixturePoolInfo {
     region: string;
     /** Endpoint override; undefined for AWS. */
     endpoint?: string;
-    /** The `iss` of its tokens. */
+    /** The `iss` of its tokens, as a token of the pool carries it (read at `up()`). */
     issuer: string;
     /** URL of the pool's signing keys, for code that verifies tokens. */
     jwksUrl: string;
@@ -361,6 +361,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             log(`pulumi up: ${this.keys.length} user(s)`);
             run.deployed = true;
             await this.deploy(run);
+            await this.takeIssuerFromTokens(run);
             await cleaning;
             this.run = run;
             log(`up: ${this.keys.length} user(s) in ${run.pool!.userPoolId}`);
@@ -415,6 +416,25 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         }
         const fromOutputs = new Map(Object.entries((outputs.users?.value ?? {}) as Record<string, CapturedUser>));
         this.collectUsers(run, fromOutputs);
+    }
+
+    /**
+     * Sets `pool.issuer` to the `iss` the pool's tokens carry, read from one sign-in of the first user:
+     * emulators issue tokens under URLs of their own (cognito-local its endpoint, moto AWS's URL whatever
+     * its endpoint), so no URL scheme fits every endpoint. If that user cannot sign in (MFA, a flow the
+     * client refuses), the issuer stays AWS's `https://cognito-idp.<region>.amazonaws.com/<pool>` (or
+     * `<endpoint>/<pool>`), and the reason is logged.
+     */
+    private async takeIssuerFromTokens(run: LiveRun): Promise<void> {
+        const user = run.users.get(this.keys[0])!;
+        try {
+            const { claims } = await signInWithPassword(run.client!, run.pool!.userPoolId, run.app!, user.username, user.password);
+            if (typeof claims.iss === "string" && claims.iss !== "") run.pool = { ...run.pool!, issuer: claims.iss };
+        } catch (error) {
+            this.log(
+                `pool.issuer: could not sign ${user.username} in to read it (${redact(errorText(error), [user.password])}); using ${run.pool!.issuer}`,
+            );
+        }
     }
 
     /** Fills `run.users` from what the stack created. */
