@@ -6,9 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "./connectionDefaults";
 import { cognitoUserProvider } from "./dynamic/provider";
 import { UserFieldsArgs } from "./userFieldsArgs";
+import { MFA_SECRET_OUTPUTS, MfaClientArgs } from "./mfaArgs";
 
 /** The inputs of a `CognitoUser`. */
-export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs {
+export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs, MfaClientArgs {
     /** The user pool's id, e.g. `pool.id`. Changing it replaces the user. */
     userPoolId: pulumi.Input<string>;
     /**
@@ -29,7 +30,7 @@ export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs {
 }
 
 /** Secret inputs and outputs: Pulumi stores them encrypted and masks them in every display. */
-const SECRET_PROPERTIES = ["password", "temporaryPassword"];
+const SECRET_PROPERTIES = ["password", "temporaryPassword", ...MFA_SECRET_OUTPUTS];
 
 /** An Amazon Cognito user, managed like any other Pulumi resource. */
 export class CognitoUser extends pulumi.dynamic.Resource {
@@ -63,6 +64,14 @@ export class CognitoUser extends pulumi.dynamic.Resource {
     declare readonly preferredMfaSetting: pulumi.Output<string | undefined>;
     /** The MFA methods the user has activated. */
     declare readonly mfaSettingList: pulumi.Output<string[]>;
+    /** The MFA the provider manages (`{ totp, sms, preferred }`), as Cognito reports it; undefined when not managed. */
+    declare readonly mfa: pulumi.Output<{ totp: boolean; sms: boolean; preferred?: "totp" | "sms" } | undefined>;
+    /** The app client MFA enrolment signs in through. */
+    declare readonly clientId: pulumi.Output<string | undefined>;
+    /** The enrolled TOTP secret (base32), while `mfa.totp` is on. Secret. */
+    declare readonly totpSecret: pulumi.Output<string | undefined>;
+    /** The `otpauth://totp/...` URI of `totpSecret`, for an authenticator app or a QR code. Secret. */
+    declare readonly totpUri: pulumi.Output<string | undefined>;
     /** AWS Region of the pool. */
     declare readonly region: pulumi.Output<string>;
     /** Cognito endpoint override, if any. */
@@ -92,6 +101,8 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             clientMetadata: args?.clientMetadata,
             validationData: args?.validationData,
             forceAliasCreation: args?.forceAliasCreation,
+            mfa: args?.mfa,
+            clientId: args?.clientId,
             adoptExisting: args?.adoptExisting ?? adoptExistingDefault(),
             importId,
             ...withConnectionDefaults(args ?? {}, args?.userPoolId),
@@ -102,6 +113,8 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             lastModifiedAt: undefined,
             preferredMfaSetting: undefined,
             mfaSettingList: undefined,
+            totpSecret: undefined,
+            totpUri: undefined,
         };
         super(cognitoUserProvider, name, props, withSecretOutputs(options), "cognito", "CognitoUser");
         markOutputsSecret(this, SECRET_PROPERTIES);

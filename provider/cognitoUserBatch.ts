@@ -9,6 +9,8 @@ import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, own
 import { cognitoUserBatchProvider } from "./batch/provider";
 import { QuotaRates } from "./batch/quotas";
 import { UserFieldsArgs } from "./userFieldsArgs";
+import { MfaClientArgs } from "./mfaArgs";
+import { totpUrisOf } from "./batch/mfa";
 import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./batch/types";
 
 /** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. Passwords are kept out of the user list, in a secret input. */
@@ -18,7 +20,7 @@ export interface BatchUserArgs extends UserFieldsArgs {
 }
 
 /** The inputs of a `CognitoUserBatch`. */
-export interface CognitoUserBatchArgs extends ConnectionArgs {
+export interface CognitoUserBatchArgs extends ConnectionArgs, MfaClientArgs {
     /** The pool every user is in, e.g. `pool.id`. Changing it replaces the whole batch: the new users are created before the old are deleted. */
     userPoolId: pulumi.Input<string>;
     /** The users, inline. With `usersFile` too, the file's users come first; usernames must be unique across both. */
@@ -60,7 +62,7 @@ export interface CognitoUserBatchArgs extends ConnectionArgs {
 export type BatchUserSummary = BatchUserRecord;
 
 /** Secret outputs: Pulumi stores them encrypted and masks them in every display. */
-const SECRET_OUTPUTS = ["passwords", "temporaryPasswords"];
+const SECRET_OUTPUTS = ["passwords", "temporaryPasswords", "totpSecrets"];
 
 /**
  * Many Amazon Cognito users of one pool as one Pulumi resource. `pulumi up` creates, updates and
@@ -76,6 +78,10 @@ export class CognitoUserBatch extends pulumi.dynamic.Resource {
     declare readonly passwords: pulumi.Output<Record<string, string>>;
     /** Temporary passwords, keyed by username. Secret. */
     declare readonly temporaryPasswords: pulumi.Output<Record<string, string>>;
+    /** Enrolled TOTP secrets (base32) of the users with `mfa.totp`, keyed by username. Secret. */
+    declare readonly totpSecrets: pulumi.Output<Record<string, string> | undefined>;
+    /** The `otpauth://` URIs of those secrets, keyed by username, for authenticator apps. Secret. */
+    readonly totpUris: pulumi.Output<Record<string, string>>;
     /** How many users the batch manages. */
     declare readonly count: pulumi.Output<number>;
     /** AWS Region of the pool. */
@@ -97,6 +103,7 @@ export class CognitoUserBatch extends pulumi.dynamic.Resource {
             rates: args?.rates,
             adoptExisting: args?.adoptExisting ?? configuredAdopt ?? false,
             batchName: name,
+            clientId: args?.clientId,
             // The list without passwords stays readable in diffs; the passwords go in one secret map.
             declaredUsers: declared?.users,
             userPasswords: declared?.passwords,
@@ -104,10 +111,15 @@ export class CognitoUserBatch extends pulumi.dynamic.Resource {
             users: undefined,
             passwords: undefined,
             temporaryPasswords: undefined,
+            totpSecrets: undefined,
             count: undefined,
         };
         super(cognitoUserBatchProvider, name, props, withBatchSecretOutputs(opts), "cognito", "CognitoUserBatch");
         markOutputsSecret(this, SECRET_OUTPUTS);
+        // Made here from the secrets, so the state holds each secret once.
+        this.totpUris = pulumi.secret(
+            pulumi.all([this.userPoolId, this.totpSecrets]).apply(([pool, secrets]) => totpUrisOf(pool, secrets)),
+        );
     }
 }
 

@@ -2,6 +2,7 @@
  * The fields of one user, shared by `CognitoUser` and each user of a `CognitoUserBatch`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MfaArgs } from "./mfaArgs";
 
 /** What is declared about one user, besides its username, pool and connection. */
 export interface UserFieldsArgs {
@@ -30,4 +31,6 @@ export interface UserFieldsArgs {
     validationData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Passed to `AdminCreateUser`: move an email / phone alias from another user. Used at create only. */
     forceAliasCreation?: pulumi.Input<boolean>;
+    /** MFA to enrol and enable (`{ totp: true }`, `{ sms: true }`). Absent: not managed; removed once declared: turned off. */
+    mfa?: pulumi.Input<MfaArgs>;
 }

@@ -132,7 +132,7 @@ async function setConfig(key: string, value: string, secret = false): Promise<vo
 }
 
 async function main(): Promise<void> {
-    // Node 20 is what this machine has; the SDK warns about its support window on every process.
+    // On Node 20 (the machine's Node, CI's second leg) the SDK warns about its support window on every process.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     useDummyCredentials();
     fs.mkdirSync(path.join(demoDir, "cognito"), { recursive: true });

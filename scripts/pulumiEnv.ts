@@ -53,7 +53,7 @@ export function pulumiEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
         PULUMI_HOME: path.join(toolsDir, "pulumi-home"),
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        // This machine runs Node 20; the AWS SDK would warn about its support window in every provider process.
+        // On Node 20 (the machine's Node, CI's second leg) the AWS SDK would warn about its support window in every provider process.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: base.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? "true",
         ...extra,
     };

@@ -29,28 +29,27 @@ say() { echo "setup-pulumi: $*" >&2; }
 # Progress that only matters when nothing had to be done; silenced by --quiet.
 info() { [ "$quiet" = 1 ] || say "$@"; }
 
-# --- Versions: the CLI we build must match the @pulumi/pulumi SDK the project installs. -------------
+# --- Versions: the CLI must be the same major as the installed @pulumi/pulumi SDK and not older. -----
+# A CLI drives SDKs of its own release and older ones (the engine negotiates features with the SDK),
+# not newer ones. tools/pulumi-cli/go.mod pins the CLI at the release of the newest SDK the project
+# tests (package.json); a leg that tests an older SDK (.ci/run on Node 20) uses the same CLI.
 sdk_pkg="$repo/node_modules/@pulumi/pulumi/package.json"
 [ -f "$sdk_pkg" ] || fail "$sdk_pkg not found: run 'npm ci' first"
 command -v node >/dev/null || fail "node is not on PATH"
 sdk_version=$(node -p 'require(process.argv[1]).version' "$sdk_pkg")
+# The locked @pulumi/pulumi is the newest release, which may need a newer Node than the one running.
+sdk_node=$(node -p 'require(process.argv[1]).engines?.node ?? ""' "$sdk_pkg")
+if node -e 'const m = /^>=\s*(\d+)/.exec(process.argv[1]); process.exit(m && +process.versions.node.split(".")[0] < +m[1] ? 0 : 1)' "$sdk_node"; then
+  say "warning: @pulumi/pulumi $sdk_version needs Node $sdk_node, this is $(node --version). Use Node 24 (npm run setup:node,
+  then PATH=\"$tools/node24/bin:\$PATH\"), or install the lowest tested release, which supports Node 20:
+  npm install --no-save @pulumi/pulumi@$(node -p 'require(process.argv[1]).peerDependencies["@pulumi/pulumi"].match(/>=(\S+)/)?.[1] ?? "?"' "$repo/package.json")"
+fi
 # go.mod pins the CLI as `require github.com/pulumi/pulumi/pkg/v3 vX.Y.Z` (single or block form).
 gomod_version=$(sed -nE 's#^[[:space:]]*(require[[:space:]]+)?github\.com/pulumi/pulumi/pkg/v3[[:space:]]+(v[^[:space:]]+).*#\2#p' \
   "$cli_module/go.mod" | head -n1)
 [ -n "$gomod_version" ] || fail "cannot find the github.com/pulumi/pulumi/pkg/v3 requirement in $cli_module/go.mod"
-if [ "$gomod_version" != "v$sdk_version" ]; then
-  fail "version mismatch: tools/pulumi-cli/go.mod pins github.com/pulumi/pulumi/pkg/v3 $gomod_version but node_modules/@pulumi/pulumi is $sdk_version.
-  Keep them in sync: set pkg/v3 and sdk/v3 to v$sdk_version in tools/pulumi-cli/go.mod, run 'go mod tidy' there, and commit go.mod + go.sum."
-fi
-want="v$sdk_version"
 
-mkdir -p "$bin" "$tools/pulumi-home"
-
-# Prints the version a pulumi binary reports, or nothing if it cannot run.
-cli_version() { PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="$tools/pulumi-home" "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
-
-# A foreign CLI is compatible if it is the same major version and not older than the SDK
-# (a CLI may drive older SDKs, not the reverse).
+# True if version $1 is the same major as $2 and not older (a CLI may drive older SDKs, not the reverse).
 compatible() {
   [ -n "$1" ] || return 1
   node -e '
@@ -59,6 +58,18 @@ compatible() {
     const ge = a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] >= b[2]));
     process.exit(ge ? 0 : 1);' "$1" "$2"
 }
+
+if ! compatible "$gomod_version" "$sdk_version"; then
+  fail "version mismatch: tools/pulumi-cli/go.mod pins github.com/pulumi/pulumi/pkg/v3 $gomod_version, older than node_modules/@pulumi/pulumi $sdk_version.
+  A CLI cannot drive a newer SDK: set pkg/v3 and sdk/v3 to v$sdk_version (or newer) in tools/pulumi-cli/go.mod, run 'go mod tidy' there, and commit go.mod + go.sum."
+fi
+# The CLI to build; a CLI found on PATH only needs to be compatible with the SDK.
+want="$gomod_version"
+
+mkdir -p "$bin" "$tools/pulumi-home"
+
+# Prints the version a pulumi binary reports, or nothing if it cannot run.
+cli_version() { PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="$tools/pulumi-home" "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
 
 # --- 1. The CLI. ---------------------------------------------------------------------------------
 source_kind=""
@@ -72,12 +83,12 @@ if [ -z "$source_kind" ] && [ "${PULUMI_SETUP_IGNORE_PATH:-}" != "1" ]; then
   path_wo_tools=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$bin" | paste -sd: -)
   if ambient=$(PATH="$path_wo_tools" command -v pulumi); then
     ambient_version=$(cli_version "$ambient")
-    if compatible "$ambient_version" "$want"; then
+    if compatible "$ambient_version" "$sdk_version"; then
       ln -sfn "$ambient" "$bin/pulumi"
       source_kind="path"
-      info "using pulumi $ambient_version found on PATH at $ambient (SDK is $want)"
+      info "using pulumi $ambient_version found on PATH at $ambient (SDK is v$sdk_version)"
     else
-      say "ignoring pulumi ${ambient_version:-<unknown version>} at $ambient: need $want or a newer 3.x"
+      say "ignoring pulumi ${ambient_version:-<unknown version>} at $ambient: need v$sdk_version or a newer 3.x"
     fi
   fi
 fi
@@ -85,7 +96,7 @@ fi
 if [ -z "$source_kind" ]; then
   command -v go >/dev/null ||
     fail "the Go toolchain ('go') is not on PATH. It is needed once to build the Pulumi CLI $want from
-  tools/pulumi-cli (Go >= $(sed -nE 's/^go[[:space:]]+([0-9.]+).*/\1/p' "$cli_module/go.mod")). Install Go, or put a pulumi >= $want on PATH."
+  tools/pulumi-cli (Go >= $(sed -nE 's/^go[[:space:]]+([0-9.]+).*/\1/p' "$cli_module/go.mod")). Install Go, or put a pulumi >= v$sdk_version on PATH."
   say "building pulumi $want from tools/pulumi-cli (a cold build takes several minutes; Go caches make rebuilds fast)"
   start=$(date +%s)
   rm -f "$bin/pulumi"
@@ -125,4 +136,4 @@ for plugin in pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
 done
 [ -f "$host_src/pulumi-language-nodejs.js" ] || fail "missing $host_src/pulumi-language-nodejs.js"
 
-info "ready: .tools/bin/pulumi $(cli_version "$bin/pulumi") ($source_kind); run the CLI with 'npm run pulumi -- <args>'"
+info "ready: .tools/bin/pulumi $(cli_version "$bin/pulumi") ($source_kind) for @pulumi/pulumi $sdk_version; run the CLI with 'npm run pulumi -- <args>'"

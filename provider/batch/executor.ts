@@ -1,12 +1,12 @@
 /**
  * Running a batch against Cognito: one client per batch operation, every call paced by its quota
- * category (one Bottleneck limiter per category, shared by every batch in the process that talks to
+ * category (one rate limiter per category, shared by every batch in the process that talks to
  * the same Region and endpoint), at most `concurrency` calls in flight, and each user's outcome
  * recorded as it completes. Throttling is handled in two layers: the SDK's adaptive retry backs off
  * within a call, and a user whose call still ends throttled (the SDK's retry quota runs dry in a long
  * storm) is tried again here after a pause.
  */
-import Bottleneck from "bottleneck";
+import { RateLimiter } from "limiter";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserError, errorShape, redact } from "../core/errors";
 import { UserInputs } from "../core/types";
@@ -69,13 +69,14 @@ export class Progress {
 }
 
 /** Process-wide limiters: every batch in this process calling the same service shares its quota. */
-const limiters = new Map<string, Bottleneck>();
+const limiters = new Map<string, RateLimiter>();
 
-function limiterFor(key: string, rate: number): Bottleneck {
+function limiterFor(key: string, rate: number): RateLimiter {
     let limiter = limiters.get(key);
     if (!limiter) {
-        // Evenly spaced starts: `rate` requests in any second, never a burst above it.
-        limiter = new Bottleneck({ minTime: 1000 / rate });
+        // Evenly spaced starts: one request per 1/rate s (a bucket of one token), so `rate` requests
+        // in any second and never a burst above it. Waiters are served first come, first served.
+        limiter = new RateLimiter({ tokensPerInterval: 1, interval: 1000 / rate });
         limiters.set(key, limiter);
     }
     return limiter;
@@ -95,7 +96,7 @@ export function createPacedClient(settings: BatchSettings): CognitoIdentityProvi
         maxAttempts: settings.maxAttempts,
     });
     const rates = resolveRates(settings.rates);
-    const paced = new Map<QuotaCategory, Bottleneck>();
+    const paced = new Map<QuotaCategory, RateLimiter>();
     for (const [category, rate] of Object.entries(rates) as Array<[QuotaCategory, number]>) {
         if (rate > 0) paced.set(category, limiterFor(`${settings.region}|${settings.endpoint ?? ""}|${category}|${rate}`, rate));
     }
@@ -103,7 +104,7 @@ export function createPacedClient(settings: BatchSettings): CognitoIdentityProvi
     const pacing = (next: Handler, context: { commandName?: string }) => {
         const category = categoryOfCommand(context.commandName ?? "");
         const limiter = category ? paced.get(category) : undefined;
-        return limiter ? (args: unknown) => limiter.schedule(() => next(args)) : next;
+        return limiter ? (args: unknown) => limiter.removeTokens(1).then(() => next(args)) : next;
     };
     // After the retry middleware: each attempt is paced, not just the first.
     client.middlewareStack.addRelativeTo(pacing as never, {
@@ -257,7 +258,11 @@ export async function deleteUsers(run: BatchRun, users: Array<{ username: string
  */
 export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>): Promise<void> {
     const users = Object.entries(recorded.users ?? {});
-    const passwords = { passwords: recorded.passwords ?? {}, temporaryPasswords: recorded.temporaryPasswords ?? {} };
+    const passwords = {
+        passwords: recorded.passwords ?? {},
+        temporaryPasswords: recorded.temporaryPasswords ?? {},
+        totpSecrets: recorded.totpSecrets,
+    };
     const progress = new Progress(run.label, "read", users.length);
     await runPool(users, run.settings.concurrency, async ([username, record]) => {
         try {

@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync";
 import { BatchUserSpec, DeclaredPasswords } from "./types";
 
 /** CSV columns with a meaning of their own; every other column is an attribute. */
-const CSV_FIELD_COLUMNS = new Set(["username", "password", "temporaryPassword", "generatePassword", "enabled", "groups"]);
+const CSV_FIELD_COLUMNS = new Set(["username", "password", "temporaryPassword", "generatePassword", "enabled", "groups", "mfa"]);
 
 /** A header to show in errors. */
 const CSV_EXAMPLE_HEADER = "username,email,given_name,groups";
@@ -81,6 +81,7 @@ export function parseUsersCsv(text: string, source = "users.csv"): BatchUserSpec
                 .map((g) => g.trim())
                 .filter((g) => g !== "");
         }
+        if (row.mfa) user.mfa = mfaFromCell(row.mfa, where);
         const attributes: Record<string, string> = {};
         for (const [column, value] of Object.entries(row)) {
             if (CSV_FIELD_COLUMNS.has(column) || value === "") continue;
@@ -89,6 +90,24 @@ export function parseUsersCsv(text: string, source = "users.csv"): BatchUserSpec
         if (Object.keys(attributes).length > 0) user.attributes = attributes;
         return user;
     });
+}
+
+/** An `mfa` cell: `totp`, `sms`, or both separated by `;` (the first preferred); `none` turns MFA off. */
+function mfaFromCell(value: string, where: string): NonNullable<BatchUserSpec["mfa"]> {
+    const methods = value
+        .toLowerCase()
+        .split(";")
+        .map((m) => m.trim())
+        .filter((m) => m !== "");
+    if (methods.length === 1 && methods[0] === "none") return { totp: false, sms: false };
+    const unknown = methods.filter((m) => m !== "totp" && m !== "sms");
+    if (unknown.length > 0 || methods.length === 0)
+        throw new UsersFileError(`${where}: column mfa must be totp, sms, "totp;sms" or none, not ${JSON.stringify(value)}.`);
+    return {
+        totp: methods.includes("totp"),
+        sms: methods.includes("sms"),
+        ...(methods.length > 1 ? { preferred: methods[0] as "totp" | "sms" } : {}),
+    };
 }
 
 /** Parses a JSON users file: an array of users, each with the fields of an inline user. */

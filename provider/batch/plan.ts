@@ -8,6 +8,7 @@ import { diffUser } from "../core/diff";
 import { InputFailure, UNKNOWN, UserInputs, UserOutputs } from "../core/types";
 import { isUnknown, validateUserInputs } from "../core/validate";
 import { dropUndefined } from "../lifecycle/outputs";
+import { recordedMfaOf } from "./mfa";
 import { QUOTA_CATEGORIES, QuotaRates } from "./quotas";
 import { BATCH_USER_FIELDS, BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 
@@ -27,6 +28,7 @@ const SETTINGS_FIELDS = [
     "concurrency",
     "rates",
     "batchName",
+    "clientId",
 ];
 /** Settings whose change moves the users to another pool: the batch is replaced. */
 export const BATCH_REPLACE_PROPERTIES = ["userPoolId"] as const;
@@ -35,7 +37,7 @@ export const BATCH_REPLACE_PROPERTIES = ["userPoolId"] as const;
  * Settings whose change is recorded by an update: where and how the users are reached (a new Region or
  * endpoint only once it is proven to hold the same users) and how fast; read and delete use them.
  */
-export const BATCH_RECORDED_SETTINGS = ["region", "endpoint", "profile", "maxAttempts", "concurrency", "rates"] as const;
+export const BATCH_RECORDED_SETTINGS = ["region", "endpoint", "profile", "maxAttempts", "concurrency", "rates", "clientId"] as const;
 
 const hasOwn = (record: object, key: string) => Object.prototype.hasOwnProperty.call(record, key);
 
@@ -71,6 +73,7 @@ export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
         profile: raw.profile,
         maxAttempts: raw.maxAttempts,
         adoptExisting,
+        clientId: raw.clientId,
     };
     // The connection is validated once, as any user's would be; per-user validation then skips it.
     const base = validateUserInputs({ ...connection, username: "batch" });
@@ -109,6 +112,7 @@ export function checkBatch(raw: Record<string, unknown>): BatchCheckResult {
         rates: known(rates) ? (rates as QuotaRates) : undefined,
         adoptExisting: adoptExisting as boolean,
         batchName: known(raw.batchName) ? (raw.batchName as string) : undefined,
+        clientId: base.inputs.clientId,
     });
 
     const rawPasswords = raw.userPasswords;
@@ -201,6 +205,7 @@ export function settingsOf(source: BatchSettings): BatchSettings {
         rates: source.rates,
         adoptExisting: source.adoptExisting,
         batchName: source.batchName,
+        clientId: source.clientId,
     });
 }
 
@@ -213,6 +218,7 @@ export function declaredUserOf(inputs: UserInputs): DeclaredUser {
     if (inputs.clientMetadata !== undefined) user.clientMetadata = inputs.clientMetadata;
     if (inputs.validationData !== undefined) user.validationData = inputs.validationData;
     if (inputs.forceAliasCreation === true) user.forceAliasCreation = true;
+    if (inputs.mfa !== undefined) user.mfa = inputs.mfa;
     return user;
 }
 
@@ -235,6 +241,8 @@ export function userInputsOf(settings: BatchSettings, username: string, user: De
         endpoint: settings.endpoint,
         profile: settings.profile,
         maxAttempts: settings.maxAttempts,
+        mfa: user.mfa,
+        clientId: settings.clientId,
     });
 }
 
@@ -243,7 +251,7 @@ export function userOutputsOf(
     settings: BatchSettings,
     username: string,
     record: BatchUserRecord,
-    recorded: Pick<BatchOutputs, "passwords" | "temporaryPasswords">,
+    recorded: Pick<BatchOutputs, "passwords" | "temporaryPasswords" | "totpSecrets">,
 ): UserOutputs {
     const passwords = recorded.passwords ?? {};
     const temporaryPasswords = recorded.temporaryPasswords ?? {};
@@ -253,7 +261,9 @@ export function userOutputsOf(
             groups: record.groups,
             enabled: record.enabled === false ? false : undefined,
             generatePassword: record.generatePassword,
+            mfa: record.mfa,
         }),
+        ...recordedMfaOf(username, record, recorded),
         adoptExisting: false,
         password: hasOwn(passwords, username) ? passwords[username] : undefined,
         temporaryPassword: hasOwn(temporaryPasswords, username) ? temporaryPasswords[username] : undefined,
@@ -264,7 +274,6 @@ export function userOutputsOf(
         status: record.status,
         createdAt: "",
         lastModifiedAt: "",
-        mfaSettingList: [],
         passwordManaged: record.passwordManaged !== false,
     });
 }
@@ -281,6 +290,7 @@ export function recordOf(outputs: UserOutputs): BatchUserRecord {
     };
     if (outputs.generatePassword) record.generatePassword = true;
     if (outputs.passwordManaged === false) record.passwordManaged = false;
+    if (outputs.mfa !== undefined) record.mfa = outputs.mfa;
     return record;
 }
 
@@ -322,7 +332,11 @@ export function batchSettingsChanges(olds: Partial<BatchSettings>, news: BatchSe
  */
 export function planBatch(olds: Partial<BatchOutputs>, news: BatchInputs): BatchPlan {
     const recorded = olds.users ?? {};
-    const recordedPasswords = { passwords: olds.passwords ?? {}, temporaryPasswords: olds.temporaryPasswords ?? {} };
+    const recordedPasswords = {
+        passwords: olds.passwords ?? {},
+        temporaryPasswords: olds.temporaryPasswords ?? {},
+        totpSecrets: olds.totpSecrets,
+    };
     const plan: BatchPlan = { create: [], update: [], delete: [], unchanged: [] };
     const declaredPasswords = isPlainObject(news.userPasswords) ? news.userPasswords : {};
     for (const [username, user] of Object.entries(news.declaredUsers)) {

@@ -12,12 +12,14 @@ export class BatchState {
     private readonly users = new Map<string, BatchUserRecord>();
     private readonly passwords = new Map<string, string>();
     private readonly temporaryPasswords = new Map<string, string>();
+    private readonly totpSecrets = new Map<string, string>();
 
     /** Starts from recorded outputs (empty for a create). */
     constructor(olds?: Partial<BatchOutputs>) {
         for (const [username, record] of Object.entries(olds?.users ?? {})) this.users.set(username, record);
         for (const [username, value] of Object.entries(olds?.passwords ?? {})) this.passwords.set(username, value);
         for (const [username, value] of Object.entries(olds?.temporaryPasswords ?? {})) this.temporaryPasswords.set(username, value);
+        for (const [username, value] of Object.entries(olds?.totpSecrets ?? {})) this.totpSecrets.set(username, value);
     }
 
     /** Records a user as the lifecycle reports it after a create, update or read. */
@@ -25,6 +27,7 @@ export class BatchState {
         this.users.set(username, recordOf(outputs));
         setOrDelete(this.passwords, username, outputs.password);
         setOrDelete(this.temporaryPasswords, username, outputs.temporaryPassword);
+        setOrDelete(this.totpSecrets, username, outputs.totpSecret);
     }
 
     /** Forgets a user that Cognito no longer has. */
@@ -32,6 +35,7 @@ export class BatchState {
         this.users.delete(username);
         this.passwords.delete(username);
         this.temporaryPasswords.delete(username);
+        this.totpSecrets.delete(username);
     }
 
     /** How many users are recorded. */
@@ -46,6 +50,8 @@ export class BatchState {
             users: Object.fromEntries(this.users),
             passwords: Object.fromEntries(this.passwords),
             temporaryPasswords: Object.fromEntries(this.temporaryPasswords),
+            // Only when some user has one: state written before MFA existed stays as it was.
+            ...(this.totpSecrets.size > 0 ? { totpSecrets: Object.fromEntries(this.totpSecrets) } : {}),
             count: this.users.size,
         };
     }

@@ -5,6 +5,7 @@
  * diff and update need.
  */
 import { QuotaRates } from "./quotas";
+import type { MfaSettings } from "../core/mfa";
 
 /**
  * One user as the program declares it, inline or in a file: the same fields as a `CognitoUser`,
@@ -31,6 +32,8 @@ export interface BatchUserSpec {
     validationData?: Record<string, string>;
     /** Passed to `AdminCreateUser`; create only. */
     forceAliasCreation?: boolean;
+    /** MFA to enrol and enable, as for a `CognitoUser` (the batch's `clientId` signs the user in). */
+    mfa?: { totp?: boolean; sms?: boolean; preferred?: "totp" | "sms" };
 }
 
 /** The fields of a `BatchUserSpec`, for validation of users read from files. */
@@ -45,6 +48,7 @@ export const BATCH_USER_FIELDS: readonly (keyof BatchUserSpec)[] = [
     "clientMetadata",
     "validationData",
     "forceAliasCreation",
+    "mfa",
 ];
 
 /** A user's declared passwords, split out of the user list into one secret input. */
@@ -70,6 +74,8 @@ export interface DeclaredUser {
     validationData?: Record<string, string>;
     /** Present (true) only when set. */
     forceAliasCreation?: true;
+    /** Present only when MFA is managed. */
+    mfa?: MfaSettings;
 }
 
 /** Batch-wide settings: where the pool is and how fast to call Cognito. */
@@ -90,6 +96,8 @@ export interface BatchSettings {
     rates?: QuotaRates;
     /** Whether create adopts an existing user of a declared username (recovery after an interrupted run). */
     adoptExisting: boolean;
+    /** The app client MFA enrolment signs users in through. */
+    clientId?: string;
     /** The resource's name, for progress lines. */
     batchName?: string;
 }
@@ -124,6 +132,8 @@ export interface BatchUserRecord {
     generatePassword?: true;
     /** Present (false) for a user whose password the provider does not know (adopted without one). */
     passwordManaged?: false;
+    /** The user's MFA as Cognito reports it; present only when MFA is managed. */
+    mfa?: MfaSettings;
 }
 
 /** The batch's outputs, as recorded in state. */
@@ -134,6 +144,8 @@ export interface BatchOutputs extends BatchSettings {
     passwords: Record<string, string>;
     /** Temporary passwords, keyed by username. Secret. */
     temporaryPasswords: Record<string, string>;
+    /** Enrolled TOTP secrets (base32), keyed by username; absent in state written before MFA existed. Secret. */
+    totpSecrets?: Record<string, string>;
     /** How many users the batch manages. */
     count: number;
 }

@@ -3,6 +3,7 @@
  * changes and which Cognito calls that takes.
  */
 import { AttributeChanges, attributeChangesEmpty, planAttributeChanges } from "./attributes";
+import { mfaChanges } from "./mfa";
 import { UNKNOWN, UserInputs, UserOutputs } from "./types";
 
 /** What `diff` reports for one user. */
@@ -110,6 +111,7 @@ export function diffUser(olds: Partial<UserOutputs>, news: UserInputs): UserDiff
     changed.push(...passwordChanged(olds, news));
     if (hasUnknown(news.enabled) || (olds.enabled ?? true) !== news.enabled) changed.push("enabled");
     if (hasUnknown(news.groups) || !sameList(olds.groups, news.groups)) changed.push("groups");
+    changed.push(...(hasUnknown(news.mfa) || hasUnknown(news.clientId) ? ["mfa"] : mfaChanges(olds, news)));
 
     // A replacement never has to delete first: the new user is in another pool or has another name.
     return { changed, replaces, deleteBeforeReplace: false };

@@ -1,9 +1,10 @@
 /**
  * The plain shapes the provider works on, after Pulumi has resolved every `Input`.
  */
+import type { MfaInputs, MfaOutputs } from "./mfa";
 
 /** A user's checked inputs: what the program declared, validated and normalized. */
-export interface UserInputs {
+export interface UserInputs extends MfaInputs {
     /** The pool's id, e.g. `eu-west-1_AbCdEf123` (real Cognito) or `local_AbCd1234` (cognito-local). */
     userPoolId: string;
     /** The username given at creation: a plain name, or an email / phone in pools that sign in with them. */
@@ -47,7 +48,7 @@ export interface UserInputs {
 }
 
 /** What the provider records for a user: every input plus what Cognito reports. */
-export interface UserOutputs extends UserInputs {
+export interface UserOutputs extends UserInputs, MfaOutputs {
     /** The Username Cognito assigned: a UUID (equal to `sub`) in pools that sign in by email or phone. Every call after create uses it. */
     cognitoUsername: string;
     /** The user's immutable id. */

@@ -3,6 +3,7 @@
  * property and the fix.
  */
 import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
+import { validateMfa } from "./mfa";
 import { DEFAULT_MAX_ATTEMPTS, InputFailure, UNKNOWN, UserInputs } from "./types";
 
 /** Cognito's user pool id: `<region>_<id>` (real: `eu-west-1_AbCdEf123`; cognito-local: `local_AbCd1234`). */
@@ -207,6 +208,9 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     if (known(maxAttempts) && (typeof maxAttempts !== "number" || !Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50))
         fail("maxAttempts", "maxAttempts must be a whole number from 1 to 50.");
 
+    const mfa = validateMfa(raw, { known, isUnknown }, path);
+    failures.push(...mfa.failures);
+
     const inputs: UserInputs = {
         userPoolId: userPoolId as string,
         username: username as string,
@@ -222,5 +226,7 @@ export function validateUserInputs(raw: Record<string, unknown>, path = ""): Val
     for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "importId", "endpoint", "profile"] as const) {
         if (raw[key] !== undefined && raw[key] !== null) (inputs as unknown as Record<string, unknown>)[key] = raw[key];
     }
+    if (mfa.mfa !== undefined) inputs.mfa = mfa.mfa;
+    if (mfa.clientId !== undefined && mfa.clientId !== null) inputs.clientId = mfa.clientId;
     return { inputs, failures };
 }

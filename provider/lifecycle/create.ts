@@ -20,6 +20,8 @@ import { deleteUser } from "./delete";
 import { toUserOutputs } from "./outputs";
 import { getUser, readUser } from "./read";
 import { convergeExistingUser } from "./import";
+import { mfaFollowUps, MfaState, prepareMfa } from "./mfa";
+import { withMfaState } from "../core/mfa";
 import { step, UserRef } from "./step";
 
 /** Options for `createUser`. */
@@ -80,6 +82,9 @@ export async function createUser(
         }
     }
 
+    // Before any write: the pool allows the declared MFA and the app client can sign the user in.
+    const mfa = await prepareMfa(client, {}, inputs, ref);
+
     const firstTryAt = options.firstTryAt ?? Date.now();
     let created: CognitoUserRecord;
     try {
@@ -104,6 +109,9 @@ export async function createUser(
     for (const group of inputs.groups) {
         followUps.push([`AdminAddUserToGroup(${group})`, () => adminAddUserToGroup(client, inputs.userPoolId, canonical, group)]);
     }
+    let mfaState: MfaState | undefined;
+    const subject = { inputs, cognitoUsername: canonical, password: permanentPassword, ref };
+    followUps.push(...mfaFollowUps(client, mfa, subject, (state) => (mfaState = state)));
     if (!inputs.enabled) followUps.push(["AdminDisableUser", () => adminSetUserEnabled(client, inputs.userPoolId, canonical, false)]);
 
     for (const [operation, call] of followUps) {
@@ -114,12 +122,20 @@ export async function createUser(
         }
     }
 
-    return toUserOutputs(
-        inputs,
-        { ...created, enabled: inputs.enabled, status: permanentPassword !== undefined ? "CONFIRMED" : created.status, mfaSettingList: [] },
-        inputs.groups,
-        { password: permanentPassword, temporaryPassword: inputs.temporaryPassword, passwordManaged: true },
-        inputs.attributes,
+    return withMfaState(
+        toUserOutputs(
+            inputs,
+            {
+                ...created,
+                enabled: inputs.enabled,
+                status: permanentPassword !== undefined ? "CONFIRMED" : created.status,
+                mfaSettingList: [],
+            },
+            inputs.groups,
+            { password: permanentPassword, temporaryPassword: inputs.temporaryPassword, passwordManaged: true },
+            inputs.attributes,
+        ),
+        mfaState,
     );
 }
 

@@ -11,6 +11,7 @@ import { adminListGroupsForUser } from "../cognito/adminListGroupsForUser";
 import { describeConnection } from "../cognito/client";
 import { listUsersByAttribute } from "../cognito/listUsersByAttribute";
 import { toUserOutputs } from "./outputs";
+import { withMfaReadBack } from "../core/mfa";
 import { step } from "./step";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -101,7 +102,7 @@ export async function readUser(
     if (!user) return undefined;
     const groups = await step("AdminListGroupsForUser", inputs, () => adminListGroupsForUser(client, inputs.userPoolId, user.username));
     const adopted = olds?.cognitoUsername === undefined;
-    return toUserOutputs(
+    const outputs = toUserOutputs(
         inputs,
         user,
         groups,
@@ -112,4 +113,5 @@ export async function readUser(
         },
         adopted ? undefined : (olds?.attributes ?? {}),
     );
+    return withMfaReadBack(outputs, olds);
 }

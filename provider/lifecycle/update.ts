@@ -17,6 +17,8 @@ import { adminUpdateUserAttributes } from "../cognito/adminUpdateUserAttributes"
 import { describeConnection } from "../cognito/client";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "./create";
 import { getRecordedUser, readUser } from "./read";
+import { applyMfa, assertCanEnrol, prepareMfa, unchangedMfaState } from "./mfa";
+import { withMfaState } from "../core/mfa";
 import { step, UserRef } from "./step";
 
 /**
@@ -77,6 +79,10 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
         password = plan.password.kind === "permanent" ? (news.password ?? generatePassword(policy)) : undefined;
         if (password) ref.secrets!.push(password);
     }
+
+    // Before any write: the pool allows the declared MFA, the app client can sign the user in.
+    const mfa = await prepareMfa(client, olds, news, ref);
+    assertCanEnrol(olds, news, mfa);
 
     // What Cognito holds so far: the connection (proven above) and each step as it succeeds.
     const applied: UserOutputs = {
@@ -142,6 +148,18 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
             () => (applied.groups = applied.groups.filter((g) => g !== group)),
         );
     }
+    // MFA signs in as the user: after an enable, before a disable, with the password Cognito now has.
+    let mfaState = unchangedMfaState(olds, news);
+    const mfaStep = async () => {
+        if (!mfa.plan.setPreference) return;
+        const subject = { inputs: news, cognitoUsername: username, password: applied.password, knownSecret: olds.totpSecret, ref };
+        await run(
+            "MFA",
+            async () => void (mfaState = await applyMfa(client, subject, mfa)),
+            () => withMfaState(applied, mfaState),
+        );
+    };
+    if (plan.enable === false) await mfaStep();
     if (plan.enable !== undefined) {
         const enable = plan.enable;
         await run(
@@ -150,6 +168,7 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
             () => (applied.enabled = enable),
         );
     }
+    if (plan.enable !== false) await mfaStep();
 
     // A password is recorded only as the provider set it: it cannot be read back. Without a new one,
     // the declared one stands as recorded (an imported user's stays unrecorded until one is declared).
@@ -161,7 +180,8 @@ export async function updateUser(client: CognitoIdentityProviderClient, olds: Us
                   password: managed ? (news.password ?? (news.generatePassword ? olds.password : undefined)) : undefined,
                   temporaryPassword: managed ? news.temporaryPassword : undefined,
               };
-    const outputs = await readUser(client, news, username, { ...olds, attributes: news.attributes, ...kept, passwordManaged: managed });
+    const recorded = withMfaState({ ...olds, attributes: news.attributes, ...kept, passwordManaged: managed }, mfaState);
+    const outputs = await readUser(client, news, username, recorded);
     if (!outputs) {
         throw new CognitoUserError(
             "NOT_FOUND",

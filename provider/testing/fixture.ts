@@ -16,11 +16,24 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
-import { CognitoUser } from "../cognitoUser";
+import { CognitoUser, CognitoUserArgs } from "../cognitoUser";
 import { redact } from "../core/errors";
 import { regionFromPoolId } from "../core/validate";
 import { CognitoLocal, startCognitoLocal } from "../local/cognitoLocal";
-import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens, signInWithPassword } from "./auth";
+import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens } from "./auth";
+import { FixtureChallenge, FixtureSignInOptions, TokenCache } from "./signInFlow";
+import {
+    anyTotp,
+    currentTotp,
+    enableOptionalTotp,
+    FixtureSignInPathSpec,
+    FixtureSignInPathUser,
+    FixtureSignInResult,
+    signInPathProblems,
+    signInUser,
+    userResourceArgs,
+} from "./signInPaths";
+import { makesUsernamesUnique, runSuffix } from "./uniqueUsernames";
 import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
 import {
     claimStaleRuns,
@@ -36,7 +49,7 @@ import {
 } from "./runState";
 
 /** A user the fixture creates. */
-export interface FixtureUserSpec {
+export interface FixtureUserSpec extends FixtureSignInPathSpec {
     /** The username. In a pool that signs in by email (`embedded.emailAsUsername`), the email. */
     username: string;
     /** A permanent password (the user is CONFIRMED). When absent, one meeting the pool's policy is generated. Never printed. */
@@ -89,19 +102,28 @@ export interface CognitoFixtureOptions<U extends Record<string, FixtureUserSpec>
     name?: string;
     /** Receives progress lines (never secrets). Default: none. Warnings (a stale run that could not be cleaned) also go to `console.warn`. */
     log?: (line: string) => void;
+    /**
+     * Make usernames unique per run and worker (`admin@example.com` becomes `admin+w1-3f2a9c@example.com`,
+     * `admin` becomes `admin-w1-3f2a9c`), so suites running at once against one pool never collide; keys
+     * stay the handles and `user(key).username` is the name created. Default: on in a `mocha --parallel`
+     * worker, off otherwise.
+     */
+    uniqueUsernames?: boolean;
+    /** Token cache: `signIn` refreshes cached tokens (REFRESH_TOKEN_AUTH) once they have less than this left. Default 300 s. */
+    refreshBeforeExpirySeconds?: number;
 }
 
 /** A created user, as tests see it. */
-export interface FixtureUser<K extends string = string> {
+export interface FixtureUser<K extends string = string> extends FixtureSignInPathUser {
     /** The key it was declared under. */
     key: K;
-    /** The username as declared. */
+    /** The username as created: as declared, or made unique per run and worker (see `uniqueUsernames`). */
     username: string;
     /** The Username Cognito assigned: a UUID equal to `sub` in email sign-in pools, else the username. */
     cognitoUsername: string;
     /** The user's immutable id. */
     sub: string;
-    /** Its password, declared or generated. Do not print it. */
+    /** Its password: declared, generated, temporary, or the new one a sign-in set. Do not print it. */
     password: string;
     /** Its groups, as Cognito reports them. */
     groups: string[];
@@ -125,8 +147,11 @@ export interface FixturePoolInfo {
     embedded: boolean;
 }
 
-/** A Cognito test fixture. `K` is the union of the user keys: the only keys `user()` and `signIn()` accept. */
-export interface CognitoFixture<K extends string> {
+/**
+ * A Cognito test fixture. `K` is the union of the user keys: the only keys `user()` and `signIn()` accept;
+ * `U` the declarations (a user with a temporary password may get a challenge back from `signIn`).
+ */
+export interface CognitoFixture<K extends string, U extends Record<string, FixtureUserSpec> = Record<K, FixtureUserSpec>> {
     /**
      * Creates the users (and, without a pool, the embedded Cognito with its pool, app client and groups).
      * First cleans up runs left by dead processes. On failure nothing stays behind and the error says which
@@ -142,9 +167,16 @@ export interface CognitoFixture<K extends string> {
     user(key: K): FixtureUser<K>;
     /**
      * Signs the user in and returns its tokens: InitiateAuth USER_PASSWORD_AUTH, or AdminInitiateAuth
-     * ADMIN_USER_PASSWORD_AUTH when the app client has a secret or does not allow the former.
+     * ADMIN_USER_PASSWORD_AUTH when the app client has a secret or does not allow the former. A user with
+     * `mfa: { totp: true }` is asked for a code: the fixture answers with the one computed from its secret.
+     * Tokens are cached per user for the run and refreshed (REFRESH_TOKEN_AUTH) before they expire;
+     * `{ fresh: true }` signs in anew. A user with a temporary password gets the NEW_PASSWORD_REQUIRED
+     * challenge back, or with `{ newPassword }` the challenge is completed (later sign-ins use it).
      */
-    signIn(key: K): Promise<FixtureTokens>;
+    signIn<T extends K>(key: T, options: FixtureSignInOptions & { newPassword: string }): Promise<FixtureTokens>;
+    signIn<T extends K>(key: T, options?: FixtureSignInOptions): Promise<FixtureSignInResult<U[T]>>;
+    /** The current TOTP code of a user declared with `mfa: { totp: true }`, e.g. to type into a UI under test. */
+    totp(key: K): string;
     /** Where the users are. @throws before `up()` succeeded. */
     readonly pool: FixturePoolInfo;
     /** The user keys, in declaration order. */
@@ -191,8 +223,10 @@ const PROJECT_NAME = "cognito-fixture";
  */
 export function cognitoFixture<U extends Record<string, FixtureUserSpec>>(
     options: CognitoFixtureOptions<U>,
-): CognitoFixture<Extract<keyof U, string>> {
-    return new Fixture<Extract<keyof U, string>>(options as CognitoFixtureOptions<Record<string, FixtureUserSpec>>);
+): CognitoFixture<Extract<keyof U, string>, U> {
+    return new Fixture<Extract<keyof U, string>>(
+        options as CognitoFixtureOptions<Record<string, FixtureUserSpec>>,
+    ) as unknown as CognitoFixture<Extract<keyof U, string>, U>;
 }
 
 /** Options of {@link cleanupStaleFixtureRuns}. */
@@ -231,13 +265,21 @@ interface LiveRun {
     users: Map<string, FixtureUser>;
     /** Users as the program saw them created. */
     captured: Map<string, CapturedUser>;
+    /** The usernames' suffix when they are made unique. */
+    suffix?: string;
+    /** Tokens per user for this run. */
+    tokens: TokenCache;
     /** The rest of `stack.up()` (reading outputs), still running after `up()` returned. */
     finishing?: Promise<void>;
     removeExitHook: () => void;
 }
 
 /** A user's outputs, as the program exports them. */
-type CapturedUser = Omit<FixtureUser, "key" | "username">;
+type CapturedUser = Pick<FixtureUser, "cognitoUsername" | "sub" | "groups" | "totpSecret"> & {
+    username: string;
+    password?: string;
+    temporaryPassword?: string;
+};
 
 class Fixture<K extends string> implements CognitoFixture<K> {
     readonly keys: readonly K[];
@@ -293,16 +335,35 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         return { ...user, groups: [...user.groups] } as FixtureUser<K>;
     }
 
-    async signIn(key: K): Promise<FixtureTokens> {
+    async signIn(key: K, options: FixtureSignInOptions = {}): Promise<FixtureTokens & FixtureChallenge> {
         const run = this.live(`signIn("${key}")`);
         const user = this.user(key);
+        const setPassword = (password: string) => Object.assign(run.users.get(key)!, { password, passwordIsTemporary: false });
         try {
-            return await signInWithPassword(run.client!, run.pool!.userPoolId, run.app!, user.username, user.password);
+            // Typed by the overloads: tokens, or a challenge for a user with a temporary password.
+            return (await signInUser(
+                run.client!,
+                run.pool!.userPoolId,
+                run.app!,
+                run.tokens,
+                user,
+                options,
+                setPassword,
+            )) as FixtureTokens & FixtureChallenge;
         } catch (error) {
-            const message = redact(errorText(error), [user.password]);
+            const message = redact(errorText(error), [user.password, options.newPassword, user.totpSecret]);
             throw new CognitoFixtureError(`sign in (${run.app!.flow})`, `user "${key}" (${user.username}): ${message}`, [
                 { userKey: key, username: user.username, message },
             ]);
+        }
+    }
+
+    totp(key: K): string {
+        const user = this.user(key);
+        try {
+            return currentTotp(key, user.totpSecret);
+        } catch (error) {
+            throw new CognitoFixtureError(`totp("${key}")`, errorText(error));
         }
     }
 
@@ -325,8 +386,12 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             console.warn(`cognitoFixture: cleaning up runs of dead processes in ${root} failed: ${errorText(error)}`);
         });
         const mode = options.pool ? "pool" : "embedded";
-        const stackName = `${sanitizeName(options.name ?? "fixture")}-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
-        const usernames = Object.fromEntries(this.keys.map((key) => [key, this.specs[key].username]));
+        const runId = crypto.randomBytes(4).toString("hex");
+        const stackName = `${sanitizeName(options.name ?? "fixture")}-${process.pid}-${runId}`;
+        const suffix = makesUsernamesUnique(options.uniqueUsernames) ? runSuffix(runId.slice(0, 6)) : undefined;
+        const usernames = Object.fromEntries(
+            this.keys.map((key) => [key, userResourceArgs(this.specs[key], "", suffix).username as string]),
+        );
         const { paths, record } = createRun(root, {
             projectName: PROJECT_NAME,
             stackName,
@@ -347,6 +412,8 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             deployed: false,
             users: new Map(),
             captured: new Map(),
+            suffix,
+            tokens: new TokenCache((options.refreshBeforeExpirySeconds ?? 300) * 1000, log),
             removeExitHook: () => process.removeListener("exit", onExit),
         };
         // The stack is made while the pool is prepared: they do not depend on each other, and both take seconds.
@@ -419,14 +486,23 @@ class Fixture<K extends string> implements CognitoFixture<K> {
     }
 
     /**
-     * Sets `pool.issuer` to the `iss` the pool's tokens carry, read from one sign-in of the first user:
-     * emulators issue tokens under URLs of their own (cognito-local its endpoint, moto AWS's URL whatever
-     * its endpoint), so no URL scheme fits every endpoint. If that user cannot sign in (MFA, a flow the
-     * client refuses), the issuer stays AWS's `https://cognito-idp.<region>.amazonaws.com/<pool>` (or
+     * Sets `pool.issuer` to the `iss` the pool's tokens carry, read from one sign-in: emulators issue
+     * tokens under URLs of their own (cognito-local its endpoint, moto AWS's URL whatever its endpoint),
+     * so no URL scheme fits every endpoint. It signs in the first user that needs nothing but its
+     * password (enabled, no MFA, not a temporary password), so no TOTP code is spent. Without one, or if
+     * the sign-in fails, the issuer stays AWS's `https://cognito-idp.<region>.amazonaws.com/<pool>` (or
      * `<endpoint>/<pool>`), and the reason is logged.
      */
     private async takeIssuerFromTokens(run: LiveRun): Promise<void> {
-        const user = run.users.get(this.keys[0])!;
+        const key = this.keys.find((k) => {
+            const spec = this.specs[k];
+            return spec.enabled !== false && !spec.mfa?.totp && !run.users.get(k)!.passwordIsTemporary;
+        });
+        if (key === undefined) {
+            this.log(`pool.issuer: no user signs in with a password alone; using ${run.pool!.issuer}`);
+            return;
+        }
+        const user = run.users.get(key)!;
         try {
             const { claims } = await signInWithPassword(run.client!, run.pool!.userPoolId, run.app!, user.username, user.password);
             if (typeof claims.iss === "string" && claims.iss !== "") run.pool = { ...run.pool!, issuer: claims.iss };
@@ -441,7 +517,8 @@ class Fixture<K extends string> implements CognitoFixture<K> {
     private collectUsers(run: LiveRun, created: Map<string, CapturedUser>): void {
         for (const key of this.keys) {
             const out = created.get(key);
-            if (!out?.sub || !out.password) {
+            const password = out?.password ?? out?.temporaryPassword;
+            if (!out?.sub || !password) {
                 throw new CognitoFixtureError(
                     "read the created users",
                     `user "${key}" (${this.specs[key].username}): the stack did not report its sub and password`,
@@ -449,11 +526,14 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             }
             run.users.set(key, {
                 key,
-                username: this.specs[key].username,
+                username: out.username ?? this.specs[key].username,
+                declaredUsername: this.specs[key].username,
                 cognitoUsername: out.cognitoUsername,
                 sub: out.sub,
-                password: out.password,
+                password,
+                passwordIsTemporary: out.password === undefined,
                 groups: out.groups ?? [],
+                ...(out.totpSecret ? { totpSecret: out.totpSecret } : {}),
             });
         }
     }
@@ -550,25 +630,30 @@ class Fixture<K extends string> implements CognitoFixture<K> {
                 const spec = specs[key];
                 const user = new CognitoUser(key, {
                     userPoolId: pool.userPoolId,
-                    username: spec.username,
-                    password: spec.password,
-                    generatePassword: spec.password === undefined ? true : undefined,
+                    // username, attributes, the password kind, enabled, mfa and its client
+                    ...(userResourceArgs(spec, pool.clientId, run.suffix) as Pick<CognitoUserArgs, "username">),
                     groups: spec.groups,
-                    attributes: spec.attributes,
                     region: pool.region,
                     endpoint: pool.endpoint,
                     profile,
                     // Never take over (and later delete) a user that was there before the suite.
                     adoptExisting: false,
                 });
-                const outputs = { cognitoUsername: user.cognitoUsername, sub: user.sub, password: user.password, groups: user.groups };
+                const outputs = {
+                    username: user.username,
+                    cognitoUsername: user.cognitoUsername,
+                    sub: user.sub,
+                    password: user.password,
+                    temporaryPassword: user.temporaryPassword,
+                    totpSecret: user.totpSecret,
+                    groups: user.groups,
+                };
                 users[key] = outputs;
                 // Resolved in this process when the create finishes; see deploy().
-                pulumi
-                    .all([user.cognitoUsername, user.sub, user.password, user.groups])
-                    .apply(([cognitoUsername, sub, password, groups]) => {
-                        if (sub && password) run.captured.set(key, { cognitoUsername, sub, password, groups });
-                    });
+                pulumi.output(outputs).apply((created) => {
+                    if (created.sub && (created.password || created.temporaryPassword))
+                        run.captured.set(key, created as unknown as CapturedUser);
+                });
             }
             return { users };
         };
@@ -588,6 +673,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             ),
         );
         const userPoolId = created.UserPool!.Id!;
+        if (anyTotp(this.specs)) await step("turn on optional TOTP MFA in the embedded pool", () => enableOptionalTotp(client, userPoolId));
         const groups = this.groupNames();
         const [app] = await Promise.all([
             step("create the embedded pool's app client", () =>
@@ -870,6 +956,7 @@ function validateSpecs(specs: Record<string, FixtureUserSpec>, options: CognitoF
         if (other) problems.push(`users "${other}" and "${key}" have the same username ${spec.username}`);
         seen.set(spec.username.toLowerCase(), key);
         if (spec.password !== undefined && typeof spec.password !== "string") problems.push(`user "${key}": password must be a string`);
+        problems.push(...signInPathProblems(key, spec));
     }
     if (options.pool && (!options.pool.userPoolId || !options.pool.clientId)) problems.push("pool needs userPoolId and clientId");
     if (problems.length > 0) throw new CognitoFixtureError("check the declaration", problems.join("; "));

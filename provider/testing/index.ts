@@ -17,5 +17,7 @@ export {
     FixtureUserSpec,
 } from "./fixture";
 export { FixtureAuthFlow, FixtureTokens, decodeJwtPayload } from "./auth";
+export { FixtureChallenge, FixtureSignInOptions } from "./signInFlow";
+export { FixtureSignInPathSpec, FixtureSignInPathUser, FixtureSignInResult } from "./signInPaths";
 export { FixturePulumiOptions } from "./pulumiRunner";
 export { DEFAULT_STATE_ROOT } from "./runState";

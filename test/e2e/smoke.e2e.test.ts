@@ -4,9 +4,11 @@
  * through the Automation API. No AWS involved: the resource is a trivial dynamic resource.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import { ensurePulumi, pulumiEnv } from "../../scripts/pulumiEnv";
+import { ensurePulumi, pulumiEnv, repoRoot } from "../../scripts/pulumiEnv";
 import { createTempProject, runPulumi, TempProject } from "../support/pulumiCli";
 
 // A TypeScript program exercising config, secrets and a dynamic provider: the parts the Cognito
@@ -16,15 +18,17 @@ import * as pulumi from "@pulumi/pulumi";
 
 const echoProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: any) {
-    return { id: "x", outs: inputs };
+    // Runs in the dynamic-provider host: which Node runs it?
+    return { id: "x", outs: { ...inputs, providerNode: process.version } };
   },
 };
 
 class Echo extends pulumi.dynamic.Resource {
   declare readonly message: pulumi.Output<string>;
   declare readonly token: pulumi.Output<string>;
+  declare readonly providerNode: pulumi.Output<string>;
   constructor(name: string, args: { message: pulumi.Input<string>; token: pulumi.Input<string> }) {
-    super(echoProvider, name, args, {});
+    super(echoProvider, name, { ...args, providerNode: undefined }, {});
   }
 }
 
@@ -33,7 +37,16 @@ const echo = new Echo("echo", { message: config.require("message"), token: confi
 export const id = echo.id;
 export const message = echo.message;
 export const token = echo.token;
+export const providerNode = echo.providerNode;
+export const programNode = process.version; // the program runs on the language host's Node
 `;
+
+/**
+ * The Node every process of a run must be on: the one running these tests, which `.ci/run` checks to be
+ * its leg's Node (EXPECT_NODE_VERSION, e.g. v24.21.0). Everything a user's `pulumi up` starts (the
+ * language host, the program, the dynamic-provider host) finds `node` on PATH.
+ */
+const NODE_VERSION = process.version;
 
 const SECRET = "s3cret-token-value";
 
@@ -54,10 +67,24 @@ describe("Pulumi CLI smoke (e2e)", function () {
         project.remove();
     });
 
-    it("reports the version pinned by the SDK", async function () {
+    it("runs on the expected Node", function () {
+        const expected = process.env.EXPECT_NODE_VERSION;
+        if (!expected) this.skip();
+        assert.equal(NODE_VERSION, expected.startsWith("v") ? expected : `v${expected}`);
+    });
+
+    it("is the CLI pinned by tools/pulumi-cli, not older than the installed SDK", async function () {
         const { stdout } = await runPulumi(project.dir, ["version"]);
+        const gomod = fs.readFileSync(path.join(repoRoot, "tools", "pulumi-cli", "go.mod"), "utf8");
+        const pinned = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)/.exec(gomod)?.[1];
+        assert.equal(stdout.trim(), pinned);
         const sdkVersion: string = require("@pulumi/pulumi/package.json").version;
-        assert.equal(stdout.trim(), `v${sdkVersion}`);
+        const parts = (v: string) => v.replace(/^v/, "").split(".").map(Number);
+        const [cli, sdk] = [parts(stdout.trim()), parts(sdkVersion)];
+        assert.ok(
+            cli[0] === sdk[0] && (cli[1] > sdk[1] || (cli[1] === sdk[1] && cli[2] >= sdk[2])),
+            `CLI ${stdout.trim()} >= SDK ${sdkVersion}`,
+        );
     });
 
     it("runs init, up, preview, export, destroy and rm through the CLI", async function () {
@@ -70,9 +97,10 @@ describe("Pulumi CLI smoke (e2e)", function () {
         assert.match(up.stdout, /\+ 2 created/); // the stack and the dynamic resource
 
         const plain = JSON.parse((await runPulumi(cwd, ["stack", "output", "--json"])).stdout);
-        assert.deepEqual(plain, { id: "x", message: "hello", token: "[secret]" });
+        const nodes = { providerNode: NODE_VERSION, programNode: NODE_VERSION };
+        assert.deepEqual(plain, { id: "x", message: "hello", token: "[secret]", ...nodes });
         const shown = JSON.parse((await runPulumi(cwd, ["stack", "output", "--json", "--show-secrets"])).stdout);
-        assert.deepEqual(shown, { id: "x", message: "hello", token: SECRET });
+        assert.deepEqual(shown, { id: "x", message: "hello", token: SECRET, ...nodes });
 
         // No provider diff and unchanged config: a second run must be a no-op.
         await runPulumi(cwd, ["preview", "--expect-no-changes"]);
@@ -122,15 +150,16 @@ describe("Pulumi CLI smoke (e2e)", function () {
                 program: async () => {
                     const provider: pulumi.dynamic.ResourceProvider = {
                         async create(inputs: Record<string, unknown>) {
-                            return { id: "auto-1", outs: inputs };
+                            return { id: "auto-1", outs: { ...inputs, providerNode: process.version } };
                         },
                     };
                     class Greeting extends pulumi.dynamic.Resource {
                         // `declare`, not `greeting!:`: with target ES2022 a class field would overwrite the output with undefined.
                         declare public readonly greeting: pulumi.Output<string>;
+                        declare public readonly providerNode: pulumi.Output<string>;
                     }
-                    const res = new Greeting(provider, "auto", { greeting: "hi" }, {});
-                    return { id: res.id, greeting: res.greeting };
+                    const res = new Greeting(provider, "auto", { greeting: "hi", providerNode: undefined }, {});
+                    return { id: res.id, greeting: res.greeting, providerNode: res.providerNode };
                 },
             },
             { workDir: workDir.dir, pulumiCommand, envVars: pulumiEnv() as Record<string, string> },
@@ -140,6 +169,7 @@ describe("Pulumi CLI smoke (e2e)", function () {
             assert.equal(up.summary.result, "succeeded");
             assert.equal(up.outputs.id.value, "auto-1");
             assert.equal(up.outputs.greeting.value, "hi");
+            assert.equal(up.outputs.providerNode.value, NODE_VERSION, "the dynamic-provider host runs on the tests' Node");
             const preview = await ws.preview();
             assert.deepEqual(Object.keys(preview.changeSummary).sort(), ["same"]);
             const destroy = await ws.destroy();
