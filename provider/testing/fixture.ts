@@ -20,7 +20,7 @@ import { CognitoUser, CognitoUserArgs } from "../cognitoUser";
 import { redact } from "../core/errors";
 import { regionFromPoolId } from "../core/validate";
 import { CognitoLocal, startCognitoLocal } from "../local/cognitoLocal";
-import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens } from "./auth";
+import { AppClientAuth, describeAppClient, FixtureAuthFlow, FixtureTokens, signInWithPassword } from "./auth";
 import { FixtureChallenge, FixtureSignInOptions, TokenCache } from "./signInFlow";
 import {
     anyTotp,
