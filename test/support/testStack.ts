@@ -174,6 +174,33 @@ export class TestStack {
         return this.run(["up", "--yes", "--skip-preview"], opts);
     }
 
+    /**
+     * Replaces a checkpoint a SIGKILL cut short (empty or not JSON) with the `.bak` the file backend keeps
+     * beside it. Returns whether it did.
+     */
+    restoreTruncatedCheckpoint(): boolean {
+        let restored = false;
+        const visit = (dir: string): void => {
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                const file = path.join(dir, entry.name);
+                if (entry.isDirectory()) visit(file);
+                else if (entry.name === `${this.name}.json.bak` && !fs.existsSync(file.slice(0, -4))) {
+                    fs.copyFileSync(file, file.slice(0, -4));
+                    restored = true;
+                } else if (entry.name === `${this.name}.json` && fs.existsSync(`${file}.bak`)) {
+                    try {
+                        JSON.parse(fs.readFileSync(file, "utf8"));
+                    } catch {
+                        fs.copyFileSync(`${file}.bak`, file);
+                        restored = true;
+                    }
+                }
+            }
+        };
+        visit(this.stateDir);
+        return restored;
+    }
+
     /** `pulumi stack export`, parsed. */
     async exportState(): Promise<ExportedState> {
         const raw = (await this.run(["stack", "export"])).stdout;
