@@ -274,6 +274,23 @@ describe("the packed package in fresh projects (e2e)", function () {
         assert.doesNotMatch(message, /Cannot find module|MODULE_NOT_FOUND|require stack/i);
     });
 
+    it("javascript: the fixture's embedded Cognito without cognito-local says what to install, or to pass a pool", async function () {
+        const project = projects.javascript!;
+        const stateRoot = path.join(root, "fixture-runs");
+        const script = `require("pulumi-cognito-user/testing")
+            .cognitoFixture({ users: { a: { username: "a" } }, stateRoot: ${JSON.stringify(stateRoot)} })
+            .up()
+            .then(() => { console.log("up"); process.exit(1); }, (e) => console.log(JSON.stringify({ name: e.name, message: e.message })));`;
+        const { name, message } = JSON.parse((await exec(process.execPath, ["-e", script], project.dir)).trim().split("\n").pop()!) as {
+            name: string;
+            message: string;
+        };
+        assert.equal(name, "CognitoFixtureError");
+        assert.match(message, /cognito-local is not installed: `npm install --save-dev cognito-local`, or pass the `pool` option/);
+        assert.doesNotMatch(message, /Cannot find module|MODULE_NOT_FOUND|require stack/i);
+        assert.deepEqual(fs.existsSync(stateRoot) ? fs.readdirSync(stateRoot).filter((f) => !f.startsWith(".")) : [], [], "no run left");
+    });
+
     /** Runs the CLI in the project with its stack `dev` in the test's backend. */
     function pulumiIn(project: InstalledProject): (args: string[], opts?: RunPulumiOptions) => Promise<PulumiResult> {
         // TypeScript is type-checked, as a user's program is by default: the published types must compile.
