@@ -6,7 +6,8 @@
  * self-reference (which works only inside the package's own files) does not apply.
  *
  * Idempotent: leaves a correct link or an installed copy alone; does nothing when this package is
- * itself installed as a dependency. Run by `npm install` (prepare) and `npm test` (pretest).
+ * itself installed as a dependency. Run by `npm run setup`, `npm test` (pretest), `npm run demo` and `npm run bench`:
+ * never on install, so the published package runs no install script.
  * Plain JavaScript, no dependencies: it runs before anything is built.
  */
 "use strict";

@@ -1,9 +1,25 @@
 /**
  * The code under test: the authorizer of a "delete" endpoint. It lets a request through only when the
- * caller's Cognito ID token is genuine (RS256 signature checked against the pool's published keys,
- * right issuer and audience, not expired) and says the caller is in the `admins` group.
+ * caller's Cognito ID token is genuine (signature checked against the pool's published keys, right
+ * issuer and app client, not expired) and says the caller is in the `admins` group.
+ *
+ * The token is verified by aws-jwt-verify (AWS's library for Cognito tokens), not by hand: its key cache
+ * fetches the pool's keys again when a token names a key it has not seen (Cognito rotates keys), and
+ * it checks the claims the way Cognito defines them.
  */
-import * as crypto from "crypto";
+import { JwtRsaVerifier } from "aws-jwt-verify";
+import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
+import {
+    CognitoJwtInvalidClientIdError,
+    CognitoJwtInvalidTokenUseError,
+    JwtExpiredError,
+    JwtInvalidIssuerError,
+    JwtInvalidSignatureAlgorithmError,
+    JwtInvalidSignatureError,
+    JwtParseError,
+    KidNotFoundInJwksError,
+} from "aws-jwt-verify/error";
+import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 
 /** Where the tokens come from. */
 export interface AuthorizerConfig {
@@ -27,60 +43,60 @@ export interface Decision {
     username?: string;
 }
 
-/** One key of a JWKS document. */
-type Jwk = crypto.JsonWebKey & { kid?: string };
+/** Why a token was refused, by the error aws-jwt-verify raised. */
+const REASONS: Array<[new (...args: never[]) => Error, string]> = [
+    [JwtParseError, "malformed token"],
+    [JwtInvalidSignatureAlgorithmError, "unexpected algorithm"],
+    [KidNotFoundInJwksError, "unknown signing key"],
+    [JwtInvalidSignatureError, "bad signature"],
+    [JwtInvalidIssuerError, "wrong issuer"],
+    [CognitoJwtInvalidTokenUseError, "not an ID token"],
+    [CognitoJwtInvalidClientIdError, "wrong audience"],
+    [JwtExpiredError, "expired"],
+];
 
-/** Splits and parses a JWT without trusting it. */
-function parseJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signed: string; signature: Buffer } {
-    const parts = token.split(".");
-    if (parts.length !== 3) throw new Error("not a JWT");
-    const json = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
-    return {
-        header: json(parts[0]),
-        payload: json(parts[1]),
-        signed: `${parts[0]}.${parts[1]}`,
-        signature: Buffer.from(parts[2], "base64url"),
-    };
-}
-
-/** Makes the authorizer; it fetches the pool's keys once, on first use. */
+/**
+ * Makes the authorizer. Against a pool in AWS, `CognitoJwtVerifier.create({ userPoolId, tokenUse: "id",
+ * clientId })` from aws-jwt-verify does the same with the issuer and keys' URL derived from the pool id;
+ * the general verifier here takes them from the configuration because an embedded Cognito (the test
+ * fixture's) issues its tokens under its own URL, over plain HTTP.
+ */
 export function createAuthorizer(config: AuthorizerConfig): (authorization: string | undefined) => Promise<Decision> {
     const group = config.requiredGroup ?? "admins";
-    let keys: Promise<Jwk[]> | undefined;
-    const loadKeys = () =>
-        (keys ??= fetch(config.jwksUrl).then(async (response) => {
-            if (!response.ok) throw new Error(`JWKS ${config.jwksUrl}: HTTP ${response.status}`);
-            return ((await response.json()) as { keys: Jwk[] }).keys;
-        }));
+    const verifier = JwtRsaVerifier.create(
+        {
+            issuer: config.issuer,
+            jwksUri: config.jwksUrl,
+            // A Cognito ID token names its app client in `aud`, an access token in `client_id`: checked below,
+            // with `token_use`, as CognitoJwtVerifier checks them.
+            audience: null,
+            customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse: "id", clientId: config.clientId }),
+        },
+        // The library's own key cache (fetched once, again on an unknown key id), fetching with Node's
+        // fetch so an emulator's http:// URL works as well as Cognito's https:// one.
+        { jwksCache: new SimpleJwksCache({ fetcher: { fetch: fetchJwks } }) },
+    );
 
     return async (authorization) => {
         const token = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
         if (!token) return { allow: false, reason: "no bearer token" };
-        let jwt: ReturnType<typeof parseJwt>;
+        let claims: Record<string, unknown>;
         try {
-            jwt = parseJwt(token);
-        } catch {
-            return { allow: false, reason: "malformed token" };
+            claims = await verifier.verify(token);
+        } catch (error) {
+            const known = REASONS.find(([type]) => error instanceof type);
+            return { allow: false, reason: known ? known[1] : `invalid token (${(error as Error).name})` };
         }
-        if (jwt.header.alg !== "RS256") return { allow: false, reason: "unexpected algorithm" };
-        const jwk = (await loadKeys()).find((k) => k.kid === jwt.header.kid);
-        if (!jwk) return { allow: false, reason: "unknown signing key" };
-        const genuine = crypto.verify(
-            "RSA-SHA256",
-            Buffer.from(jwt.signed),
-            crypto.createPublicKey({ key: jwk, format: "jwk" }),
-            jwt.signature,
-        );
-        if (!genuine) return { allow: false, reason: "bad signature" };
-
-        const claims = jwt.payload;
-        if (claims.iss !== config.issuer) return { allow: false, reason: "wrong issuer" };
-        if (claims.token_use !== "id") return { allow: false, reason: "not an ID token" };
-        if (claims.aud !== config.clientId) return { allow: false, reason: "wrong audience" };
-        if (typeof claims.exp !== "number" || claims.exp * 1000 <= Date.now()) return { allow: false, reason: "expired" };
         const username = claims["cognito:username"] as string | undefined;
         const groups = Array.isArray(claims["cognito:groups"]) ? (claims["cognito:groups"] as unknown[]) : [];
         if (!groups.includes(group)) return { allow: false, reason: `not in group ${group}`, username };
         return { allow: true, reason: `member of ${group}`, username };
     };
+}
+
+/** GETs the keys document; the body as aws-jwt-verify's fetcher returns it. */
+async function fetchJwks(uri: string): Promise<ArrayBuffer> {
+    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) throw new Error(`JWKS ${uri}: HTTP ${response.status}`);
+    return response.arrayBuffer();
 }

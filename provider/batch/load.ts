@@ -4,14 +4,21 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { RunError } from "@pulumi/pulumi";
 import { parse } from "csv-parse/sync";
 import { BatchUserSpec, DeclaredPasswords } from "./types";
 
 /** CSV columns with a meaning of their own; every other column is an attribute. */
 const CSV_FIELD_COLUMNS = new Set(["username", "password", "temporaryPassword", "generatePassword", "enabled", "groups", "mfa"]);
 
-/** A problem in a users file, naming the file and the row. */
-export class UsersFileError extends Error {
+/** A header to show in errors. */
+const CSV_EXAMPLE_HEADER = "username,email,given_name,groups";
+
+/**
+ * A problem in a users file, naming the file and the row. A `RunError`: Pulumi prints its message alone,
+ * without a stack trace, since the fix is in the file, not in the program.
+ */
+export class UsersFileError extends RunError {
     constructor(message: string) {
         super(message);
         this.name = "UsersFileError";
@@ -32,9 +39,10 @@ function csvBoolean(value: string, column: string, where: string): boolean | und
  */
 export function parseUsersCsv(text: string, source = "users.csv"): BatchUserSpec[] {
     let rows: Record<string, string>[];
+    let header: string[] | undefined;
     try {
         rows = parse(text, {
-            columns: true,
+            columns: (names: string[]) => (header = names),
             bom: true,
             skip_empty_lines: true,
             trim: true,
@@ -42,10 +50,25 @@ export function parseUsersCsv(text: string, source = "users.csv"): BatchUserSpec
     } catch (error) {
         throw new UsersFileError(`${source}: not valid CSV: ${(error as Error).message}`);
     }
+    if (header === undefined || header.every((name) => name === "")) {
+        throw new UsersFileError(
+            `${source}: the file is empty; a CSV users file starts with a header row naming its columns, e.g. ${CSV_EXAMPLE_HEADER}.`,
+        );
+    }
+    if (!header.includes("username")) {
+        const near = header.find((name) => name.toLowerCase().replace(/[^a-z]/g, "") === "username");
+        throw new UsersFileError(
+            `${source}: the header row (${header.join(",")}) has no "username" column` +
+                (near !== undefined ? ` (column names are case-sensitive: "${near}" is not "username")` : "") +
+                ". The first line names the columns, " +
+                `e.g. ${CSV_EXAMPLE_HEADER}: "username" and the other user fields (${[...CSV_FIELD_COLUMNS].slice(1).join(", ")}) ` +
+                "by those names, every other column an attribute.",
+        );
+    }
     return rows.map((row, i) => {
         const where = `${source} row ${i + 2}`; // the header is row 1
         const user: BatchUserSpec = { username: row.username ?? "" };
-        if (!user.username) throw new UsersFileError(`${where}: the username is empty (a "username" column is required).`);
+        if (!user.username) throw new UsersFileError(`${where}: the username is empty; every user needs one.`);
         if (row.password) user.password = row.password;
         if (row.temporaryPassword) user.temporaryPassword = row.temporaryPassword;
         const generate = csvBoolean(row.generatePassword ?? "", "generatePassword", where);

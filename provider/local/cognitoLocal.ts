@@ -68,8 +68,29 @@ export function useDummyCredentials(env: NodeJS.ProcessEnv = process.env): void 
     env.AWS_REGION ??= "us-east-1";
 }
 
-/** Starts cognito-local and waits until it answers. */
+/** What `startCognitoLocal()` says when cognito-local is not installed (the error's `code` is `COGNITO_LOCAL_MISSING`). */
+const COGNITO_LOCAL_MISSING =
+    "startCognitoLocal() needs cognito-local, an optional peer dependency of pulumi-cognito-user that is not installed: " +
+    "run `npm install --save-dev cognito-local` in your project (the test fixtures' embedded Cognito needs it too).";
+
+/** The path of cognito-local's start script, or a COGNITO_LOCAL_MISSING error saying what to install. */
+function resolveCognitoLocal(): string {
+    try {
+        return require.resolve("cognito-local/lib/bin/start.js");
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+        throw Object.assign(new Error(COGNITO_LOCAL_MISSING, { cause: error }), { code: "COGNITO_LOCAL_MISSING" });
+    }
+}
+
+/**
+ * Starts cognito-local and waits until it answers.
+ *
+ * @throws an error with code `COGNITO_LOCAL_MISSING` when cognito-local is not installed, saying what to install.
+ */
 export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<CognitoLocal> {
+    // First, before anything is made: cognito-local is an optional peer dependency.
+    const entry = resolveCognitoLocal();
     const temporary = options.dataDir === undefined;
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "cognito-local-"));
     const port = options.port ?? (await freePort());
@@ -80,7 +101,6 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     const config = { ServerConfig: { port, hostname }, UserPoolDefaults: { UsernameAttributes: [] } };
     fs.writeFileSync(path.join(dataDir, ".cognito", "config.json"), JSON.stringify(config, null, 2));
 
-    const entry = require.resolve("cognito-local/lib/bin/start.js");
     // A watchdog in the child ends it when this process dies, even by SIGKILL (no exit hook runs then).
     const watchdog =
         `const parent = ${process.pid};` +

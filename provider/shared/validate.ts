@@ -5,7 +5,7 @@
 import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
 import type { RawInputs } from "./handlers";
 import { validateMfa } from "./mfa";
-import { DEFAULT_MAX_ATTEMPTS, InputFailure, UserInputs } from "./types";
+import { DEFAULT_MAX_ATTEMPTS, InputFailure, isPlainObject, UserInputs } from "./types";
 import { isKnown, isUnknown, UNKNOWN } from "./unknown";
 
 /** Cognito's user pool id: `<region>_<id>` (real: `eu-west-1_AbCdEf123`; cognito-local: `local_AbCd1234`). */
@@ -22,6 +22,20 @@ export function regionFromPoolId(userPoolId: string): string | undefined {
 
 function isStringRecord(value: unknown): value is Record<string, string> {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+/** The failure of a non-string attribute value, naming the attribute (Cognito's values are strings). */
+function nonStringAttribute(name: string, value: unknown): string {
+    const kind =
+        value === null || value === undefined
+            ? String(value)
+            : Array.isArray(value)
+              ? "a list"
+              : typeof value === "object"
+                ? "an object"
+                : `a ${typeof value}`;
+    const example = typeof value === "number" || typeof value === "boolean" ? `, e.g. \`${JSON.stringify(name)}: "${String(value)}"\`` : "";
+    return `attribute ${name} is ${kind}; Cognito attribute values are strings: write it as a string${example}.`;
 }
 
 /**
@@ -81,7 +95,7 @@ export function validateUserInputs(raw: RawInputs<UserInputs>, path = ""): Valid
 
     const attributes = raw.attributes;
     if (isKnown(attributes)) {
-        if (!isStringRecord(attributes)) {
+        if (!isPlainObject(attributes)) {
             fail(
                 "attributes",
                 'attributes must map names to string values, e.g. `{ email: "a@example.com", email_verified: "true" }` (write booleans and numbers as strings).',
@@ -90,7 +104,8 @@ export function validateUserInputs(raw: RawInputs<UserInputs>, path = ""): Valid
             for (const [name, value] of Object.entries(attributes)) {
                 const problem = attributeNameProblem(name);
                 if (problem) fail(`attributes.${name}`, problem + ".");
-                if (!isUnknown(value) && value.length > MAX_ATTRIBUTE_VALUE)
+                if (typeof value !== "string") fail(`attributes.${name}`, nonStringAttribute(name, value));
+                else if (!isUnknown(value) && value.length > MAX_ATTRIBUTE_VALUE)
                     fail(
                         `attributes.${name}`,
                         `the value is ${value.length} characters long; Cognito allows at most ${MAX_ATTRIBUTE_VALUE}.`,

@@ -102,7 +102,7 @@ export interface FixturePoolInfo {
     region: string;
     /** Endpoint override; undefined for AWS. */
     endpoint?: string;
-    /** The `iss` of its tokens. */
+    /** The `iss` of its tokens, as a token of the pool carries it (read at `up()`). */
     issuer: string;
     /** URL of the pool's signing keys, for code that verifies tokens. */
     jwksUrl: string;

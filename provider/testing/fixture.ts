@@ -26,7 +26,7 @@ import {
     LiveRun,
     tail,
 } from "./declaration";
-import { startEmbedded, usePool } from "./pool";
+import { startEmbedded, takeIssuerFromTokens, usePool } from "./pool";
 import { cleanStaleRuns } from "./recovery";
 import { createRun, DEFAULT_STATE_ROOT, writeRecord } from "./runState";
 import { FixtureChallenge, FixtureSignInOptions, TokenCache } from "./signInFlow";
@@ -195,6 +195,7 @@ class Fixture<K extends string> implements CognitoFixture<K> {
             log(`pulumi up: ${this.keys.length} user(s)`);
             run.deployed = true;
             await deploy(this.declared, run);
+            await takeIssuerFromTokens(this.declared, run);
             await cleaning;
             this.run = run;
             log(`up: ${this.keys.length} user(s) in ${run.pool!.userPoolId}`);

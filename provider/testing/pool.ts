@@ -1,7 +1,8 @@
 /**
  * The pool the fixture's users live in: the embedded Cognito (cognito-local in the run's folder, with a
  * pool, an app client allowing USER_PASSWORD_AUTH and the groups the users name), or a pool the caller
- * gives (its Region, app client and groups, checked before any user is made).
+ * gives (its Region, app client and groups, checked before any user is made); and its issuer, as its
+ * tokens carry it.
  */
 import * as fs from "fs";
 import {
@@ -13,7 +14,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoLocal, startCognitoLocal } from "../local/cognitoLocal";
 import { regionFromPoolId } from "../shared/validate";
-import { describeAppClient } from "./auth";
+import { redact } from "../shared/errors";
+import { describeAppClient, signInWithPassword } from "./auth";
 import { CognitoFixtureError, Declaration, errorText, FixturePool, FixturePoolInfo, groupNames, LiveRun, step } from "./declaration";
 import { processStart, RunPaths, writeRecord } from "./runState";
 import { anyTotp, enableOptionalTotp } from "./signInPaths";
@@ -145,15 +147,44 @@ async function checkGroupsExist(declared: Declaration, client: CognitoIdentityPr
 
 /** Starts cognito-local in the run's folder, with a clear message when the optional peer dependency is missing. */
 async function startEmbeddedCognito(paths: RunPaths): Promise<CognitoLocal> {
+    fs.mkdirSync(paths.cognitoLocalData, { recursive: true });
     try {
-        require.resolve("cognito-local/lib/bin/start.js");
-    } catch {
+        return await startCognitoLocal({ dataDir: paths.cognitoLocalData });
+    } catch (error) {
+        // startCognitoLocal() checks first that cognito-local is installed; the fixture has another way out.
+        if ((error as { code?: unknown }).code !== "COGNITO_LOCAL_MISSING") throw error;
         throw new Error(
             "cognito-local is not installed: `npm install --save-dev cognito-local`, or pass the `pool` option to use a pool of your own",
         );
     }
-    fs.mkdirSync(paths.cognitoLocalData, { recursive: true });
-    return startCognitoLocal({ dataDir: paths.cognitoLocalData });
+}
+
+/**
+ * Sets `pool.issuer` to the `iss` the pool's tokens carry, read from one sign-in: emulators issue
+ * tokens under URLs of their own (cognito-local its endpoint, moto AWS's URL whatever its endpoint),
+ * so no URL scheme fits every endpoint. It signs in the first user that needs nothing but its
+ * password (enabled, no MFA, not a temporary password), so no TOTP code is spent. Without one, or if
+ * the sign-in fails, the issuer stays AWS's `https://cognito-idp.<region>.amazonaws.com/<pool>` (or
+ * `<endpoint>/<pool>`), and the reason is logged.
+ */
+export async function takeIssuerFromTokens(declared: Declaration, run: LiveRun): Promise<void> {
+    const key = declared.keys.find((k) => {
+        const spec = declared.specs[k];
+        return spec.enabled !== false && !spec.mfa?.totp && !run.users.get(k)!.passwordIsTemporary;
+    });
+    if (key === undefined) {
+        declared.log(`pool.issuer: no user signs in with a password alone; using ${run.pool!.issuer}`);
+        return;
+    }
+    const user = run.users.get(key)!;
+    try {
+        const { claims } = await signInWithPassword(run.client!, run.pool!.userPoolId, run.app!, user.username, user.password);
+        if (typeof claims.iss === "string" && claims.iss !== "") run.pool = { ...run.pool!, issuer: claims.iss };
+    } catch (error) {
+        declared.log(
+            `pool.issuer: could not sign ${user.username} in to read it (${redact(errorText(error), [user.password])}); using ${run.pool!.issuer}`,
+        );
+    }
 }
 
 /** The pool's public description; issuer and keys at AWS's URLs, or the same paths on an endpoint override (as cognito-local serves them). */

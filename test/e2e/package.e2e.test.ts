@@ -1,8 +1,11 @@
 /**
- * The package as users get it: `npm pack` of this repository installed with npm into a fresh TypeScript
- * Pulumi project and a fresh plain-JavaScript one, each `pulumi up`-ed against cognito-local and destroyed.
- * Nothing here resolves to the repository's sources: the program, the language host's runner and the
- * dynamic-provider host load the installed tarball and the installed @pulumi/pulumi.
+ * The package as users get it: `npm pack` of this repository installed with npm into fresh projects, a
+ * plain-JavaScript one and TypeScript ones resolving modules as `node` (Pulumi's template), `node16` and
+ * `bundler`. What the tarball ships is checked; every exported subpath is imported (type-checked in
+ * TypeScript, required in JavaScript); each Pulumi project is `pulumi up`-ed against cognito-local with
+ * this repository's CLI and destroyed, the `node16` one running the README's quick-start program as it
+ * stands. Nothing here resolves to the repository's sources: the program, the language host's runner and
+ * the dynamic-provider host load the installed tarball and the installed @pulumi/pulumi.
  */
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -20,7 +23,15 @@ import {
     TestPool,
     TEST_REGION,
 } from "../support/cognito";
-import { ensureBuilt, exec, PULUMI_SDK_VERSION } from "../support/packedPackage";
+import {
+    exec,
+    exportedSubpaths,
+    installPacked,
+    PackageManifest,
+    packRepository,
+    PackedRepository,
+    tarballProblems,
+} from "../support/packedPackage";
 import { PulumiResult, runPulumi, RunPulumiOptions } from "../support/pulumiCli";
 
 /** The programs: one user each, from stack config, exporting what the test checks. */
@@ -57,6 +68,15 @@ exports.cognitoUsername = user.cognitoUsername;
 exports.status = user.status;
 `;
 
+/** The README's quick-start program: the first `ts` block under "## Quick start", as users copy it. */
+function readmeQuickStartProgram(): string {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const section = /^## Quick start\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
+    const program = section && /^```ts\n([\s\S]*?)^```$/m.exec(section)?.[1];
+    assert.ok(program, 'README.md has a "## Quick start" section with a ts program');
+    return program;
+}
+
 /** The tsconfig `pulumi new typescript` writes: strict, type-checked by ts-node when the program runs. */
 const TSCONFIG = {
     compilerOptions: {
@@ -75,35 +95,48 @@ const TSCONFIG = {
     files: ["index.ts"],
 };
 
+/** The module settings of each TypeScript resolution under test. */
+const RESOLUTIONS = {
+    node: { module: "commonjs", moduleResolution: "node" },
+    node16: { module: "node16", moduleResolution: "node16" },
+    bundler: { module: "esnext", moduleResolution: "bundler" },
+} as const;
+type Resolution = keyof typeof RESOLUTIONS;
+
+/** The projects: each language (and TypeScript resolution) with its program. */
+const PROJECTS = {
+    typescript: { typescript: true, resolution: "node" as Resolution, program: () => TS_PROGRAM },
+    "typescript-node16": { typescript: true, resolution: "node16" as Resolution, program: readmeQuickStartProgram },
+    javascript: { typescript: false, resolution: undefined, program: () => JS_PROGRAM },
+};
+type ProjectKind = keyof typeof PROJECTS;
+
 /** A fresh project with the packed tarball installed. */
 interface InstalledProject {
     dir: string;
     name: string;
-    language: "typescript" | "javascript";
+    kind: ProjectKind;
+    /** npm's output for the install. */
+    installOutput: string;
 }
 
 /** Writes a project and `npm install`s the tarball and @pulumi/pulumi into it, from npm's cache where it can. */
-async function installProject(root: string, language: InstalledProject["language"], tarball: string): Promise<InstalledProject> {
-    const name = `packaged-${language}-${randomBytes(3).toString("hex")}`;
-    const dir = path.join(root, language);
+async function installProject(root: string, kind: ProjectKind, tarball: string): Promise<InstalledProject> {
+    const name = `packaged-${kind}-${randomBytes(3).toString("hex")}`;
+    const dir = path.join(root, kind);
     fs.mkdirSync(dir);
-    const typescript = language === "typescript";
+    const { typescript, resolution, program } = PROJECTS[kind];
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true }, null, 2));
     fs.writeFileSync(
         path.join(dir, "Pulumi.yaml"),
         typescript ? `name: ${name}\nruntime: nodejs\n` : `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`,
     );
+    fs.writeFileSync(path.join(dir, typescript ? "index.ts" : "index.js"), program());
     if (typescript) {
-        fs.writeFileSync(path.join(dir, "index.ts"), TS_PROGRAM);
-        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
-    } else {
-        fs.writeFileSync(path.join(dir, "index.js"), JS_PROGRAM);
+        const tsconfig = { ...TSCONFIG, compilerOptions: { ...TSCONFIG.compilerOptions, ...RESOLUTIONS[resolution!] } };
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
     }
-    await exec(
-        "npm",
-        ["install", tarball, `@pulumi/pulumi@${PULUMI_SDK_VERSION}`, "--save-exact", "--prefer-offline", "--no-audit", "--no-fund"],
-        dir,
-    );
+    const installOutput = await installPacked(dir, tarball);
     if (typescript) {
         // The compiler a TypeScript project brings as devDependencies, linked rather than installed: it is
         // the user's toolchain, not this package's, and the repository already has it.
@@ -114,7 +147,32 @@ async function installProject(root: string, language: InstalledProject["language
             fs.symlinkSync(path.join(repoRoot, "node_modules", pkg), link, "dir");
         }
     }
-    return { dir, name, language };
+    return { dir, name, kind, installOutput };
+}
+
+/** The installed package's package.json, as a user's project has it. */
+function installedManifest(project: InstalledProject): PackageManifest & { name: string } {
+    return JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules", "pulumi-cognito-user", "package.json"), "utf8"));
+}
+
+/** A module importing every exported subpath of the installed package and using a value of each. */
+function importsOfEverySubpath(manifest: PackageManifest & { name: string }): string {
+    const subpaths = exportedSubpaths(manifest).map(({ subpath }) => manifest.name + subpath.slice(1));
+    assert.ok(subpaths.length >= 5, `the package exports ".", "./dynamic", "./dynamic-batch", "./testing" and "./local": ${subpaths}`);
+    const lines = subpaths.map((specifier, i) => `import * as m${i} from ${JSON.stringify(specifier)};`);
+    // Typed uses: a subpath whose types did not resolve fails with TS2307 (or TS7016 for untyped JavaScript).
+    lines.push(
+        `import { CognitoUser, CognitoUserBatch } from "pulumi-cognito-user";`,
+        `import { cognitoFixture, FixtureUser } from "pulumi-cognito-user/testing";`,
+        `import { startCognitoLocal, CognitoLocal } from "pulumi-cognito-user/local";`,
+        `import { create as createUser } from "pulumi-cognito-user/dynamic";`,
+        `import { create as createBatch } from "pulumi-cognito-user/dynamic-batch";`,
+        `export const modules: object[] = [${subpaths.map((_, i) => `m${i}`).join(", ")}];`,
+        `export const classes: Function[] = [CognitoUser, CognitoUserBatch];`,
+        `export const functions: Function[] = [cognitoFixture, startCognitoLocal, createUser, createBatch];`,
+        `export type Uses = [FixtureUser<"admin">["key"], CognitoLocal["endpoint"]];`,
+    );
+    return lines.join("\n") + "\n";
 }
 
 describe("the packed package in fresh projects (e2e)", function () {
@@ -122,37 +180,32 @@ describe("the packed package in fresh projects (e2e)", function () {
     let pool: TestPool;
     let root: string;
     let stateDir: string;
-    const projects: Partial<Record<InstalledProject["language"], InstalledProject>> = {};
+    let packed: PackedRepository;
+    const projects: Partial<Record<ProjectKind, InstalledProject>> = {};
     const password = `Pw-${randomBytes(12).toString("base64url")}-9a!`;
 
     before(async function () {
         await ensurePulumi();
-        await ensureBuilt();
         root = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-package-"));
         stateDir = path.join(root, "state");
         fs.mkdirSync(stateDir);
-        const packed = JSON.parse(
-            await exec("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root], repoRoot),
-        ) as Array<{ filename: string; files: Array<{ path: string }> }>;
-        const tarball = path.join(root, packed[0].filename);
-        const files = packed[0].files.map((f) => f.path);
+        packed = await packRepository(root);
         assert.ok(
-            files.includes("dist/provider/index.js") && files.includes("dist/provider/user/handlers.js"),
+            packed.files.includes("dist/provider/index.js") && packed.files.includes("dist/provider/user/handlers.js"),
             "the tarball holds the built provider",
         );
-        assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("provider/")), "the tarball holds no sources or tests");
-        // Both installs at once: npm's cache is safe to share, and each takes seconds. Both settle before
+        assert.ok(!packed.files.some((f) => f.startsWith("test/") || f.startsWith("provider/")), "the tarball holds no sources or tests");
+        // Every install at once: npm's cache is safe to share, and each takes seconds. All settle before
         // a failure is raised, so no install still writes while `after` removes the folder.
-        const installs = await Promise.allSettled([
-            installProject(root, "typescript", tarball),
-            installProject(root, "javascript", tarball),
-        ]);
+        const installs = await Promise.allSettled(
+            (Object.keys(PROJECTS) as ProjectKind[]).map((kind) => installProject(root, kind, packed.tarball)),
+        );
         for (const install of installs) {
             if (install.status === "rejected") throw install.reason;
-            projects[install.value.language] = install.value;
+            projects[install.value.kind] = install.value;
         }
         cognito = await startTestCognito();
-        pool = await createTestPool(cognito.client, { groups: ["members"], customAttributes: ["team"] });
+        pool = await createTestPool(cognito.client, { groups: ["members", "admins"], customAttributes: ["team"] });
     });
 
     after(async function () {
@@ -160,37 +213,116 @@ describe("the packed package in fresh projects (e2e)", function () {
         if (root) fs.rmSync(root, { recursive: true, force: true });
     });
 
+    it("ships the JavaScript and types of every export, README, CHANGELOG and LICENSE; no tests, sources, maps or install scripts", function () {
+        const manifest = installedManifest(projects.javascript!);
+        assert.deepEqual(tarballProblems(packed.files, manifest), []);
+        for (const file of ["README.md", "CHANGELOG.md", "LICENSE"]) {
+            assert.equal(
+                fs.readFileSync(path.join(projects.javascript!.dir, "node_modules", "pulumi-cognito-user", file), "utf8"),
+                fs.readFileSync(path.join(repoRoot, file), "utf8"),
+                `${file} is installed as it is in the repository`,
+            );
+        }
+    });
+
+    it("installs without npm naming a script of this package", function () {
+        for (const project of Object.values(projects)) {
+            const flagged = project!.installOutput.split("\n").filter((line) => line.includes("pulumi-cognito-user@"));
+            assert.deepEqual(flagged, [], `npm install in the ${project!.kind} project`);
+        }
+    });
+
+    for (const resolution of Object.keys(RESOLUTIONS) as Resolution[]) {
+        it(`type-checks an import of every exported subpath with moduleResolution ${resolution}`, async function () {
+            // node and bundler in the Pulumi template's project, node16 in its own.
+            const project = projects[resolution === "node16" ? "typescript-node16" : "typescript"]!;
+            fs.writeFileSync(path.join(project.dir, "imports.ts"), importsOfEverySubpath(installedManifest(project)));
+            const tsconfig = `tsconfig.imports-${resolution}.json`;
+            fs.writeFileSync(
+                path.join(project.dir, tsconfig),
+                JSON.stringify({
+                    compilerOptions: { ...TSCONFIG.compilerOptions, ...RESOLUTIONS[resolution], noEmit: true, resolveJsonModule: true },
+                    files: ["imports.ts"],
+                }),
+            );
+            const tsc = path.join(project.dir, "node_modules", "typescript", "bin", "tsc");
+            await exec(process.execPath, [tsc, "-p", tsconfig, "--pretty", "false"], project.dir);
+        });
+    }
+
+    it("javascript: every exported subpath loads with require", async function () {
+        const project = projects.javascript!;
+        const manifest = installedManifest(project);
+        const specifiers = exportedSubpaths(manifest).map(({ subpath }) => manifest.name + subpath.slice(1));
+        const script = `for (const s of ${JSON.stringify(specifiers)}) { const m = require(s); if (!m || Object.keys(m).length === 0) throw new Error(s + " exports nothing"); } console.log("ok");`;
+        assert.match(await exec(process.execPath, ["-e", script], project.dir), /^ok$/m);
+    });
+
+    it("javascript: startCognitoLocal() without cognito-local installed says what to install", async function () {
+        const project = projects.javascript!;
+        assert.equal(fs.existsSync(path.join(project.dir, "node_modules", "cognito-local")), false, "an optional peer: not installed");
+        const script = `require("pulumi-cognito-user/local").startCognitoLocal().then(
+            () => { console.log("started"); process.exit(1); },
+            (e) => { console.log(JSON.stringify({ code: e.code, message: e.message })); });`;
+        const { code, message } = JSON.parse((await exec(process.execPath, ["-e", script], project.dir)).trim()) as {
+            code: string;
+            message: string;
+        };
+        assert.equal(code, "COGNITO_LOCAL_MISSING");
+        assert.match(message, /^startCognitoLocal\(\) needs cognito-local, an optional peer dependency/);
+        assert.match(message, /npm install --save-dev cognito-local/);
+        assert.doesNotMatch(message, /Cannot find module|MODULE_NOT_FOUND|require stack/i);
+    });
+
+    it("javascript: the fixture's embedded Cognito without cognito-local says what to install, or to pass a pool", async function () {
+        const project = projects.javascript!;
+        const stateRoot = path.join(root, "fixture-runs");
+        const script = `require("pulumi-cognito-user/testing")
+            .cognitoFixture({ users: { a: { username: "a" } }, stateRoot: ${JSON.stringify(stateRoot)} })
+            .up()
+            .then(() => { console.log("up"); process.exit(1); }, (e) => console.log(JSON.stringify({ name: e.name, message: e.message })));`;
+        const { name, message } = JSON.parse((await exec(process.execPath, ["-e", script], project.dir)).trim().split("\n").pop()!) as {
+            name: string;
+            message: string;
+        };
+        assert.equal(name, "CognitoFixtureError");
+        assert.match(message, /cognito-local is not installed: `npm install --save-dev cognito-local`, or pass the `pool` option/);
+        assert.doesNotMatch(message, /Cannot find module|MODULE_NOT_FOUND|require stack/i);
+        assert.deepEqual(fs.existsSync(stateRoot) ? fs.readdirSync(stateRoot).filter((f) => !f.startsWith(".")) : [], [], "no run left");
+    });
+
+    /** Runs the CLI in the project with its stack `dev` in the test's backend. */
+    function pulumiIn(project: InstalledProject): (args: string[], opts?: RunPulumiOptions) => Promise<PulumiResult> {
+        // TypeScript is type-checked, as a user's program is by default: the published types must compile.
+        const transpileOnly = { PULUMI_NODEJS_TRANSPILE_ONLY: PROJECTS[project.kind].typescript ? "false" : "true" };
+        return (args, opts = {}) =>
+            runPulumi(project.dir, [...args, "--stack", "dev"], {
+                ...opts,
+                env: {
+                    PULUMI_BACKEND_URL: `file://${stateDir}`,
+                    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+                    ...transpileOnly,
+                    ...opts.env,
+                },
+            });
+    }
+
+    /** `stack init` and the connection to the test's cognito-local, as the README's config for cognito-local says. */
+    async function initStack(project: InstalledProject, config: Record<string, string>): Promise<void> {
+        const pulumi = pulumiIn(project);
+        await runPulumi(project.dir, ["stack", "init", "dev"], { env: { PULUMI_BACKEND_URL: `file://${stateDir}` } });
+        const settings = { "aws:region": TEST_REGION, "cognito-user:endpoint": cognito.endpoint, ...config };
+        await pulumi(["config", "set-all", ...Object.entries(settings).flatMap(([key, value]) => ["--plaintext", `${key}=${value}`])]);
+    }
+
     for (const language of ["typescript", "javascript"] as const) {
         it(`${language}: the installed package creates a user with pulumi up and deletes it with destroy`, async function () {
             const project = projects[language]!;
             const installed = fs.realpathSync(path.join(project.dir, "node_modules", "pulumi-cognito-user"));
             assert.ok(installed.startsWith(project.dir), "the package is installed in the project, not linked to the repository");
-            // TypeScript is type-checked, as a user's program is by default: the published types must compile.
-            const transpileOnly = { PULUMI_NODEJS_TRANSPILE_ONLY: language === "typescript" ? "false" : "true" };
-            const pulumi = (args: string[], opts: RunPulumiOptions = {}): Promise<PulumiResult> =>
-                runPulumi(project.dir, [...args, "--stack", "dev"], {
-                    ...opts,
-                    env: {
-                        PULUMI_BACKEND_URL: `file://${stateDir}`,
-                        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-                        ...transpileOnly,
-                        ...opts.env,
-                    },
-                });
+            const pulumi = pulumiIn(project);
             const username = `${language}-user`;
-            await runPulumi(project.dir, ["stack", "init", "dev"], { env: { PULUMI_BACKEND_URL: `file://${stateDir}` } });
-            await pulumi([
-                "config",
-                "set-all",
-                "--plaintext",
-                `aws:region=${TEST_REGION}`,
-                "--plaintext",
-                `cognito-user:endpoint=${cognito.endpoint}`,
-                "--plaintext",
-                `userPoolId=${pool.id}`,
-                "--plaintext",
-                `username=${username}`,
-            ]);
+            await initStack(project, { userPoolId: pool.id, username });
             await pulumi(["config", "set", "--secret", "password"], { input: password });
 
             const up = await pulumi(["up", "--yes", "--skip-preview"]);
@@ -215,6 +347,35 @@ describe("the packed package in fresh projects (e2e)", function () {
             await pulumi(["stack", "rm", "--yes"]);
         });
     }
+
+    it("typescript (node16): the README's quick-start program runs as written: up, a no-op second up, destroy", async function () {
+        const project = projects["typescript-node16"]!;
+        const pulumi = pulumiIn(project);
+        await initStack(project, { userPoolId: pool.id });
+        await pulumi(["config", "set", "--secret", "adminPassword"], { input: password });
+
+        const up = await pulumi(["up", "--yes", "--skip-preview"]);
+        assert.ok(!(up.stdout + up.stderr).includes(password), "the password is not printed");
+        const outputs = JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"])).stdout) as {
+            adminSub: string;
+            testerPassword: string;
+        };
+        const admin = (await getStoredUser(cognito.client, pool.id, "admin@example.com"))!;
+        const tester = (await getStoredUser(cognito.client, pool.id, "tester@example.com"))!;
+        assert.ok(admin && tester, "the program's two users exist");
+        assert.equal(admin.attributes.sub, outputs.adminSub);
+        assert.deepEqual(admin.groups, ["admins"]);
+        assert.equal(await signIn(cognito.client, pool, "admin@example.com", password), "SIGNED_IN", "with the password from config");
+        assert.equal(
+            await signIn(cognito.client, pool, "tester@example.com", outputs.testerPassword),
+            "SIGNED_IN",
+            "with the generated one",
+        );
+        await pulumi(["up", "--yes", "--expect-no-changes"]);
+        await pulumi(["destroy", "--yes", "--skip-preview"]);
+        assert.deepEqual(await listPoolUsers(cognito.client, pool.id), [], "destroy deleted both users");
+        await pulumi(["stack", "rm", "--yes"]);
+    });
 
     it("left no user in the pool", async function () {
         assert.deepEqual(await listPoolUsers(cognito.client, pool.id), []);

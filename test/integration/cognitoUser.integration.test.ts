@@ -88,7 +88,15 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
                 },
             );
             const properties = (result.failures ?? []).map((f) => f.property).sort();
-            assert.deepEqual(properties, ["attributes", "generatePassword", "groups[1]", "userPoolId", "username"]);
+            // Each bad attribute on its own property: `sub` is Cognito's, 42 is not a string.
+            assert.deepEqual(properties, [
+                "attributes.sub",
+                "attributes.tenant",
+                "generatePassword",
+                "groups[1]",
+                "userPoolId",
+                "username",
+            ]);
             for (const f of result.failures ?? []) assert.ok(f.reason.length > 10, `no reason for ${f.property}`);
             assertNoSecret(JSON.stringify(result.failures), ["Abcdefgh1!xy"]);
         });

@@ -48,9 +48,17 @@ export async function ensureBuilt(): Promise<void> {
     await exec("npm", ["run", "build", "--silent"], repoRoot);
 }
 
-/** Builds if needed and packs this repository into `destination`; returns the tarball's path and version. */
-export async function packRepository(destination: string): Promise<{ tarball: string; version: string }> {
+/** The packed tarball: its path, version and the files it holds (paths inside `package/`). */
+export interface PackedRepository {
+    tarball: string;
+    version: string;
+    files: string[];
+}
+
+/** Builds if needed and packs this repository into `destination`; returns the tarball's path, version and files. */
+export async function packRepository(destination: string): Promise<PackedRepository> {
     await ensureBuilt();
+    // --ignore-scripts: `prepack` would build again; ensureBuilt() has just made dist/ current.
     const packed = JSON.parse(
         await exec("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", destination], repoRoot),
     ) as Array<{
@@ -63,19 +71,75 @@ export async function packRepository(destination: string): Promise<{ tarball: st
         files.includes("dist/provider/user/handlers.js") && files.includes("dist/provider/batch/handlers.js"),
         "the tarball holds the built providers",
     );
-    return { tarball: path.join(destination, packed[0].filename), version: packed[0].version };
+    return { tarball: path.join(destination, packed[0].filename), version: packed[0].version, files };
+}
+
+/** The parts of a package.json the tarball check reads. */
+export interface PackageManifest {
+    main?: string;
+    types?: string;
+    exports?: Record<string, string | Record<string, string>>;
+    typesVersions?: Record<string, Record<string, string[]>>;
+    scripts?: Record<string, string>;
+}
+
+/** Scripts npm runs when a package is installed (a tarball or git install also runs `prepare`). */
+export const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"];
+
+/** The exported subpaths (`.`, `./testing`, ...) that name code, with their types and JavaScript files. */
+export function exportedSubpaths(manifest: PackageManifest): Array<{ subpath: string; types?: string; js?: string }> {
+    return Object.entries(manifest.exports ?? {})
+        .filter(([, target]) => typeof target !== "string" || !target.endsWith(".json"))
+        .map(([subpath, target]) =>
+            typeof target === "string" ? { subpath, js: target } : { subpath, types: target.types, js: target.require ?? target.default },
+        );
+}
+
+/**
+ * What is wrong with a tarball holding `files` (paths inside `package/`) and this package.json: it must
+ * ship the JavaScript and the types of every export, README.md, CHANGELOG.md and LICENSE, and no tests,
+ * TypeScript sources, source maps or install scripts. Empty when it is fine.
+ */
+export function tarballProblems(files: string[], manifest: PackageManifest): string[] {
+    const problems: string[] = [];
+    const has = new Set(files);
+    const rel = (file: string) => file.replace(/^\.\//, "");
+    for (const required of ["package.json", "README.md", "CHANGELOG.md", "LICENSE"]) {
+        if (!has.has(required)) problems.push(`${required} is missing`);
+    }
+    for (const file of [manifest.main, manifest.types]) if (file && !has.has(rel(file))) problems.push(`${file} (main/types) is missing`);
+    for (const { subpath, types, js } of exportedSubpaths(manifest)) {
+        if (!js || !has.has(rel(js))) problems.push(`the JavaScript of export ${subpath} (${js}) is missing`);
+        if (!types || !has.has(rel(types))) problems.push(`the types of export ${subpath} (${types}) are missing`);
+    }
+    for (const [pattern, targets] of Object.entries(manifest.typesVersions?.["*"] ?? {})) {
+        for (const target of targets)
+            if (!pattern.includes("*") && !has.has(rel(target))) problems.push(`typesVersions ${pattern}: ${target} is missing`);
+    }
+    for (const file of files) {
+        if (/(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$/.test(file)) problems.push(`${file} is a test`);
+        else if (/\.map$/.test(file)) problems.push(`${file} is a source map`);
+        else if (/\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file)) problems.push(`${file} is a TypeScript source`);
+        else if (/(^|\/)(tsconfig[^/]*\.json|\.tsbuildinfo|[^/]*\.tgz)$/.test(file)) problems.push(`${file} is a build file`);
+    }
+    for (const script of INSTALL_SCRIPTS) {
+        if (manifest.scripts?.[script]) problems.push(`scripts.${script} would run (or be flagged by npm) when the package is installed`);
+    }
+    return problems;
 }
 
 /**
  * `npm install`s the tarball and the pinned @pulumi/pulumi into the project folder `dir` (which must
  * hold a package.json), from npm's cache where it can; checks the package is installed, not linked.
+ * Returns npm's output (its warnings included).
  */
-export async function installPacked(dir: string, tarball: string): Promise<void> {
-    await exec(
+export async function installPacked(dir: string, tarball: string): Promise<string> {
+    const output = await exec(
         "npm",
         ["install", tarball, `@pulumi/pulumi@${PULUMI_SDK_VERSION}`, "--save-exact", "--prefer-offline", "--no-audit", "--no-fund"],
         dir,
     );
     const installed = fs.realpathSync(path.join(dir, "node_modules", "pulumi-cognito-user"));
     assert.ok(installed.startsWith(fs.realpathSync(dir)), "the package is installed in the project, not linked to the repository");
+    return output;
 }

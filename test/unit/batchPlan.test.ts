@@ -87,6 +87,34 @@ describe("batch: users files", function () {
         assert.throws(() => parseUsersCsv("username,enabled\nalice,maybe\n"), /column enabled must be true or false/);
     });
 
+    it("names the file and its header when the CSV has no username column, as a RunError (no stack trace)", function () {
+        for (const [text, header] of [
+            ["email,given_name\nada@example.com,Ada\n", "email,given_name"],
+            ["ada@example.com,Ada\nbob@example.com,Bob\n", "ada@example.com,Ada"], // no header row at all
+        ]) {
+            assert.throws(
+                () => parseUsersCsv(text, "seed/users.csv"),
+                (e: Error) => {
+                    assert.ok(e instanceof UsersFileError);
+                    assert.ok(pulumi.RunError.isInstance(e), "Pulumi prints a RunError's message without the stack");
+                    assert.ok(e.message.startsWith(`seed/users.csv: the header row (${header}) has no "username" column.`), e.message);
+                    assert.match(e.message, /e\.g\. username,email,given_name,groups/);
+                    assert.doesNotMatch(e.message, /row 2/, "no data row is blamed");
+                    return true;
+                },
+            );
+        }
+        assert.throws(
+            () => parseUsersCsv("Username,email\nada,ada@example.com\n", "u.csv"),
+            /case-sensitive: "Username" is not "username"/,
+        );
+        assert.throws(
+            () => parseUsersCsv("", "u.csv"),
+            /^UsersFileError: u\.csv: the file is empty; a CSV users file starts with a header row/,
+        );
+        assert.deepEqual(parseUsersCsv("username,email\n", "u.csv"), [], "a header alone declares no users");
+    });
+
     it("reads a JSON array of users and rejects anything else", function () {
         assert.deepEqual(parseUsersJson('[{"username":"alice","groups":["viewers"]}]'), [{ username: "alice", groups: ["viewers"] }]);
         assert.throws(() => parseUsersJson('{"username":"alice"}'), /expected an array of users/);

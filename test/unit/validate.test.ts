@@ -190,12 +190,19 @@ describe("validateUserInputs", () => {
             assert.match(failureOf(failuresFor({ attributes: { "": "x" } }), "attributes.").reason, /empty/);
         });
 
-        it("rejects non-string values and says to write them as strings", () => {
-            for (const value of [true, 3, null, { nested: "x" }]) {
-                const failure = failureOf(failuresFor({ attributes: { email_verified: value } }), "attributes");
-                assert.match(failure.reason, /string values/);
-                assert.match(failure.reason, /as strings/);
+        it("rejects a non-string value on the attribute's own property, naming it and saying to write a string", () => {
+            for (const value of [true, 3, null, { nested: "x" }, ["x"]]) {
+                const failures = failuresFor({ attributes: { email: "a@example.com", email_verified: value } });
+                assert.deepEqual(
+                    failures.map((f) => f.property),
+                    ["attributes.email_verified"],
+                    "only the bad attribute fails",
+                );
+                assert.match(failures[0].reason, /^attribute email_verified is /);
+                assert.match(failures[0].reason, /write it as a string/);
             }
+            assert.match(failureOf(failuresFor({ attributes: { tier: 3 } }), "attributes.tier").reason, /a number.*`"tier": "3"`/);
+            assert.match(failureOf(failuresFor({ attributes: { "custom:vip": false } }), "attributes.custom:vip").reason, /a boolean/);
             assert.match(failureOf(failuresFor({ attributes: ["email"] }), "attributes").reason, /map names to string values/);
         });
 
