@@ -14,7 +14,8 @@
  *            --throttle-rate=50  --throttle-burst=5
  *            --render: only re-render report.md and chart.svg from <out>/latest.json
  *   npm run bench -- --scale          instead: the batch at N = 10,000 on moto's in-memory server (up, no-change
- *                                     up, refresh, destroy) against the floor on the same server; --scale-n=100000
+ *                                     up, refresh, destroy) against the floor on the same server; --scale-n=100000;
+ *                                     --scale-batch-only: the batch's up, no-change up and destroy alone
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import * as fs from "fs";
@@ -44,11 +45,14 @@ const QUICK_SLOW_MAX_N = 100;
 const GROUPS = ["floor", "aws-cli", "per-resource", "batch", "throttled", "fixture", "diag"] as const;
 
 /** Parses the command line; throws on anything unknown so a typo does not silently run the wrong bench. */
-export function parseArgs(argv: string[]): BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number } {
-    const options: BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number } = {
+export function parseArgs(
+    argv: string[],
+): BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number; scaleBatchOnly: boolean } {
+    const options: BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number; scaleBatchOnly: boolean } = {
         render: false,
         scale: false,
         scaleN: 10_000,
+        scaleBatchOnly: false,
         ns: [100, 1000],
         concurrency: 10,
         quick: false,
@@ -73,6 +77,10 @@ export function parseArgs(argv: string[]): BenchOptions & { out: string; render:
                 break;
             case "--scale":
                 options.scale = true;
+                break;
+            case "--scale-batch-only":
+                options.scale = true;
+                options.scaleBatchOnly = true;
                 break;
             case "--scale-n":
                 options.scale = true;
@@ -219,7 +227,7 @@ async function main(): Promise<void> {
     };
     let scale: ScaleResult | undefined;
     if (options.scale) {
-        const run = await runScale(options, options.scaleN, log);
+        const run = await runScale(options, options.scaleN, log, options.scaleBatchOnly);
         push(...run.rows);
         scale = run.scale;
     } else {

@@ -54,6 +54,7 @@ export async function runScale(
     options: BenchOptions,
     n: number,
     log: (line: string) => void,
+    batchOnly = false,
 ): Promise<{ rows: BenchRow[]; scale: ScaleResult; motoVersion: string }> {
     const moto = await startMoto();
     const ctx: BenchContext = { endpoint: moto.endpoint, cognitoLocalPid: moto.pid, client: moto.clientFor(BENCH_REGION), options, log };
@@ -63,9 +64,11 @@ export async function runScale(
     const rows: BenchRow[] = [];
     const scale: ScaleResult = { n, emulator };
     try {
-        const floor = await runFloor(ctx, n);
-        rows.push(relabel(floor, "scale-floor", `scale: floor, SDK script (${emulator})`));
-        log(`  floor: ${floor.wallSeconds?.toFixed(1) ?? floor.error} s`);
+        if (!batchOnly) {
+            const floor = await runFloor(ctx, n);
+            rows.push(relabel(floor, "scale-floor", `scale: floor, SDK script (${emulator})`));
+            log(`  floor: ${floor.wallSeconds?.toFixed(1) ?? floor.error} s`);
+        }
 
         const batch = await runPulumiLifecycle(
             ctx,
@@ -76,7 +79,7 @@ export async function runScale(
                 program: BATCH_PROGRAM,
                 rates: unpacedRates(),
                 fullLifecycle: true,
-                refresh: true,
+                refresh: !batchOnly,
                 createsUsers: true,
                 upNote: `rates 0 (unpaced: ${emulator} has no quotas); AdminCreateUser + AdminSetUserPassword per user`,
             },
@@ -90,23 +93,27 @@ export async function runScale(
         );
         rows.push(...batch);
 
-        const perResource = await runPulumiLifecycle(ctx, SCALE_PER_RESOURCE_N, {
-            id: "scale-per-resource",
-            label: "scale: N × CognitoUser (state size)",
-            program: PER_RESOURCE_PROGRAM,
-            fullLifecycle: false,
-            createsUsers: true,
-            upNote: "run for its state bytes per user; the pool is deleted with its users afterwards",
-        });
-        rows.push(...perResource);
+        if (!batchOnly)
+            rows.push(
+                ...(await runPulumiLifecycle(ctx, SCALE_PER_RESOURCE_N, {
+                    id: "scale-per-resource",
+                    label: "scale: N × CognitoUser (state size)",
+                    program: PER_RESOURCE_PROGRAM,
+                    fullLifecycle: false,
+                    createsUsers: true,
+                    upNote: "run for its state bytes per user; the pool is deleted with its users afterwards",
+                })),
+            );
     } finally {
         await moto.stop();
     }
 
     const measured = (id: string) => rows.find((r) => r.id === id && r.wallSeconds !== undefined && !r.error);
     const floor = measured("scale-floor");
-    for (const row of rows)
-        if (floor && row.wallSeconds !== undefined && row.id !== "scale-floor") row.vsFloor = row.wallSeconds / floor.wallSeconds!;
+    for (const row of rows) {
+        if (floor && row.n === floor.n && row.wallSeconds !== undefined && row.id !== "scale-floor")
+            row.vsFloor = row.wallSeconds / floor.wallSeconds!;
+    }
     scale.batchVsFloor = measured("scale-batch-up")?.vsFloor;
     scale.noChangeUpSeconds = measured("scale-batch-up-again")?.wallSeconds;
     const refresh = measured("scale-batch-refresh");
