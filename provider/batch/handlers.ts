@@ -14,7 +14,8 @@ import { isUnknown } from "../shared/unknown";
 import { assertSameUserAt } from "../user/update";
 import { checkBatch } from "./check";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
-import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
+import { BatchRun, createUsers, deleteUsers, openRun, updateUsers } from "./executor";
+import { readUsers } from "./refresh";
 import { batchReplaces, BatchPlan, batchSettingsChanges, planBatch, planHasChanges, settingsOf, userInputsOf, userOutputsOf } from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
 
