@@ -41,7 +41,7 @@ function declaredSecrets(raw: RawInputs<BatchInputs>): string[] {
 
 /** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`, never a password shown. */
 export async function check(_olds: unknown, news: RawInputs<BatchInputs>): Promise<dynamic.CheckResult<BatchInputs>> {
-    return checkResult(checkBatch(news), news, declaredSecrets(news));
+    return checkResult(checkBatch(news), news, () => declaredSecrets(news));
 }
 
 /**
