@@ -160,7 +160,7 @@ export async function update(id: string, olds: BatchOutputs, news: WithProvider<
     });
 }
 
-/** `read` (refresh): every recorded user re-read, paced; gone users dropped, drift recorded. */
+/** `read` (refresh): every recorded user re-read, paced, user by user or the pool in pages (./refresh.ts); gone users dropped, drift recorded. */
 export async function read(id: string, props: Partial<BatchOutputs> = {}): Promise<dynamic.ReadResult<BatchOutputs>> {
     return withCognitoUserErrors(async () => {
         if (props.users === undefined || props.userPoolId === undefined) {
