@@ -3,7 +3,7 @@
  * memory, pages of 60 like real Cognito), then refreshed each way at AWS's default quota rates (paced as
  * against a real account), counting the calls that reached Cognito. Prints calls and wall time per way.
  *
- *   npx ts-node --transpile-only scripts/benchRefreshWays.ts [users=2000]
+ *   npx ts-node --transpile-only scripts/benchRefreshWays.ts [users=2000] [ways=per-user,pages]
  */
 import { performance } from "node:perf_hooks";
 import * as handlers from "../provider/batch/handlers";
@@ -14,6 +14,7 @@ import { createMotoPool, startMoto } from "../test/support/moto";
 import { startFaultProxy } from "../test/support/faultProxy";
 
 const users = Number(process.argv[2] ?? 2000);
+const ways = (process.argv[3] ?? "per-user,pages").split(",") as Array<"per-user" | "pages" | "auto">;
 const region = "us-east-1";
 
 async function main(): Promise<void> {
@@ -41,8 +42,9 @@ async function main(): Promise<void> {
         const { id, outs } = await handlers.create(checked.inputs as BatchInputs);
         // Refresh at AWS's default rates: the state records no rates, so every category is paced.
         const recorded = { ...(outs as BatchOutputs), rates: undefined };
-        for (const way of ["per-user", "pages"] as const) {
-            process.env[READ_WAY_VARIABLE] = way;
+        for (const way of ways) {
+            if (way === "auto") delete process.env[READ_WAY_VARIABLE];
+            else process.env[READ_WAY_VARIABLE] = way;
             proxy.resetCounts();
             const start = performance.now();
             const read = (await handlers.read(id, recorded)).props as BatchOutputs;

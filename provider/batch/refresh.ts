@@ -21,6 +21,7 @@ import {
     RefreshFacts,
     refreshFactsOf,
     RefreshWays,
+    ReadWay,
     ReadWaySetting,
     scannedUserOf,
 } from "./readPlan";
@@ -98,6 +99,8 @@ async function scanGroups(run: BatchRun, ref: UserRef, facts: RefreshFacts, ways
     }
 }
 
+const wayText = (way: ReadWay) => (way === "pages" ? "in pages" : "one by one");
+
 /**
  * Reads the pool in pages where that pays (or is forced). The pool missing is raised as Cognito
  * answered it; any other failure of the users' scan leaves them to be read one by one.
@@ -117,7 +120,7 @@ async function scanPool(run: BatchRun, users: ReadonlyArray<[string, BatchUserRe
     }
     const ways = chooseRefreshWays(facts, setting);
     if (users.length >= PROGRESS_MIN_USERS)
-        printProgress(`${run.label}: reading ${users.length} users: users ${ways.users}, groups ${ways.groups}`);
+        printProgress(`${run.label}: reading ${users.length} users ${wayText(ways.users)}, their groups ${wayText(ways.groups)}`);
     const scan: PoolScan = {};
     if (ways.users === "pages") {
         scan.users = await scanUsers(run, ref, ways.maxUserPages).catch((error) => {
