@@ -14,9 +14,8 @@ import { CognitoGateway } from "../shared/gateway";
 import { UserInputs } from "../shared/types";
 import { createUser } from "../user/create";
 import { deleteUser } from "../user/delete";
-import { readUser } from "../user/read";
 import { PartialUpdateError, updateUser } from "../user/update";
-import { PlannedUpdate, userInputsOf, userOutputsOf } from "./plan";
+import { PlannedUpdate } from "./plan";
 import { categoryOfCommand, QuotaCategory, resolveRates } from "./quotas";
 import { BatchState } from "./state";
 import { BatchOutputs, BatchSettings, BatchUserFailure, BatchUserRecord } from "./types";
@@ -36,6 +35,11 @@ let progressSink: ProgressSink = stderrSink;
 /** Redirects progress lines (tests capture them); without an argument, back to stderr. */
 export function setProgressSink(sink?: ProgressSink): void {
     progressSink = sink ?? stderrSink;
+}
+
+/** Prints one progress line (to stderr, or where `setProgressSink` sent them). */
+export function printProgress(line: string): void {
+    progressSink(line);
 }
 
 /** Batches smaller than this print no progress. */
@@ -139,7 +143,7 @@ export const DEFAULT_THROTTLE_RETRY: ThrottleRetry = { retries: 6, delayMs: 1000
 const isThrottled = (error: unknown) => (error as CognitoUserError).code === "THROTTLED";
 
 /** Runs `run`, and again after a growing pause while it fails in a way `retryable` accepts. */
-async function withThrottleRetry<T>(
+export async function withThrottleRetry<T>(
     retry: ThrottleRetry,
     run: (attempt: number) => Promise<T>,
     retryable: (error: unknown) => boolean = isThrottled,
@@ -181,7 +185,8 @@ export function openRun(settings: BatchSettings, olds?: Partial<BatchOutputs>, r
     };
 }
 
-function recordFailure(
+/** Records a user's failure in the run, its message without the given secrets. */
+export function recordFailure(
     run: BatchRun,
     username: string,
     action: BatchUserFailure["action"],
@@ -248,36 +253,6 @@ export async function deleteUsers(run: BatchRun, users: Array<{ username: string
             progress.tick(true);
         } catch (error) {
             recordFailure(run, username, "delete", error, []);
-            progress.tick(false);
-        }
-    });
-}
-
-/**
- * Re-reads the recorded users (refresh): a user gone from Cognito is dropped, drift in attributes,
- * groups and enabled is recorded so the next `pulumi up` restores the declaration.
- */
-export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>): Promise<void> {
-    const users = Object.entries(recorded.users ?? {});
-    const passwords = {
-        passwords: recorded.passwords ?? {},
-        temporaryPasswords: recorded.temporaryPasswords ?? {},
-        totpSecrets: recorded.totpSecrets,
-    };
-    const progress = new Progress(run.label, "read", users.length);
-    await runPool(users, run.settings.concurrency, async ([username, record]) => {
-        try {
-            const olds = userOutputsOf(run.settings, username, record, passwords);
-            const inputs = userInputsOf(run.settings, username, {
-                attributes: record.attributes ?? {},
-                generatePassword: record.generatePassword,
-            });
-            const outputs = await withThrottleRetry(run.retry, () => readUser(run.cognito, inputs, record.cognitoUsername, olds));
-            if (outputs) run.state.set(username, outputs);
-            else run.state.remove(username);
-            progress.tick(true);
-        } catch (error) {
-            recordFailure(run, username, "read", error, []);
             progress.tick(false);
         }
     });

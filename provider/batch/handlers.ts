@@ -14,7 +14,8 @@ import { isUnknown } from "../shared/unknown";
 import { assertSameUserAt } from "../user/update";
 import { checkBatch } from "./check";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
-import { BatchRun, createUsers, deleteUsers, openRun, readUsers, updateUsers } from "./executor";
+import { BatchRun, createUsers, deleteUsers, openRun, updateUsers } from "./executor";
+import { readUsers } from "./refresh";
 import { batchReplaces, BatchPlan, batchSettingsChanges, planBatch, planHasChanges, settingsOf, userInputsOf, userOutputsOf } from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
 
@@ -40,7 +41,7 @@ function declaredSecrets(raw: RawInputs<BatchInputs>): string[] {
 
 /** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`, never a password shown. */
 export async function check(_olds: unknown, news: RawInputs<BatchInputs>): Promise<dynamic.CheckResult<BatchInputs>> {
-    return checkResult(checkBatch(news), news, declaredSecrets(news));
+    return checkResult(checkBatch(news), news, () => declaredSecrets(news));
 }
 
 /**
@@ -159,7 +160,7 @@ export async function update(id: string, olds: BatchOutputs, news: WithProvider<
     });
 }
 
-/** `read` (refresh): every recorded user re-read, paced; gone users dropped, drift recorded. */
+/** `read` (refresh): every recorded user re-read, paced, user by user or the pool in pages (./refresh.ts); gone users dropped, drift recorded. */
 export async function read(id: string, props: Partial<BatchOutputs> = {}): Promise<dynamic.ReadResult<BatchOutputs>> {
     return withCognitoUserErrors(async () => {
         if (props.users === undefined || props.userPoolId === undefined) {

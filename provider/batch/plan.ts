@@ -5,7 +5,7 @@
  */
 import { diffUser } from "../shared/diff";
 import { dropUndefined, hasOwn, isPlainObject, UserInputs, UserOutputs } from "../shared/types";
-import { isUnknown } from "../shared/unknown";
+import { hasUnknown, isUnknown } from "../shared/unknown";
 import { recordedMfaOf } from "./mfa";
 import { BatchInputs, BatchOutputs, BatchSettings, BatchUserRecord, DeclaredPasswords, DeclaredUser } from "./types";
 
@@ -138,9 +138,51 @@ export function batchSettingsChanges(olds: Partial<BatchSettings>, news: BatchSe
     return BATCH_RECORDED_SETTINGS.filter((key) => isUnknown(news[key]) || !same(olds[key], news[key]));
 }
 
+/** Whether two string maps hold the same names with the same values. */
+function sameStrings(a: Record<string, string>, b: Record<string, string>): boolean {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const key of keys) if (!hasOwn(b, key) || a[key] !== b[key]) return false;
+    return true;
+}
+
+/** Whether two lists hold the same items in the same order. */
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+}
+
+/**
+ * The common case of a no-change `up`, decided from the compact record and declaration alone, without
+ * building a user's single-user inputs and outputs: true only when `diffUser` would find no change (the
+ * same attributes, groups, `enabled`, password settings, and no MFA on either side). False means "ask
+ * `diffUser`", never "changed": anything less plain (MFA, a value unknown in preview, groups in another
+ * order) takes the full diff.
+ */
+export function recordStillDeclared(
+    record: BatchUserRecord,
+    user: DeclaredUser,
+    declared: DeclaredPasswords | undefined,
+    recorded: { password?: string; temporaryPassword?: string },
+): boolean {
+    if (user.mfa !== undefined || record.mfa !== undefined) return false;
+    if ((record.enabled !== false) !== (user.enabled !== false)) return false;
+    const generate = user.generatePassword === true;
+    if ((record.generatePassword === true) !== generate) return false;
+    const password = declared?.password;
+    if (password !== recorded.password && !(password === undefined && generate)) return false;
+    if (declared?.temporaryPassword !== recorded.temporaryPassword) return false;
+    if (!sameItems(record.groups ?? [], user.groups ?? [])) return false;
+    if (!sameStrings(record.attributes ?? {}, user.attributes ?? {})) return false;
+    return !hasUnknown(user) && !hasUnknown(declared);
+}
+
 /**
  * Plans an in-place update of the batch: create the declared users the state lacks, update the ones
  * whose declaration differs from the record (per `diffUser`), delete the ones no longer declared.
+ * A user whose record plainly matches its declaration (`recordStillDeclared`) is unchanged without
+ * the full diff, so a no-change `up` of many users costs little.
  */
 export function planBatch(olds: Partial<BatchOutputs>, news: BatchInputs): BatchPlan {
     const recorded = olds.users ?? {};
@@ -153,12 +195,23 @@ export function planBatch(olds: Partial<BatchOutputs>, news: BatchInputs): Batch
     const declaredPasswords = isPlainObject(news.userPasswords) ? news.userPasswords : {};
     for (const [username, user] of Object.entries(news.declaredUsers)) {
         const passwords = hasOwn(declaredPasswords, username) ? declaredPasswords[username] : undefined;
-        const inputs = userInputsOf(news, username, user, passwords);
         if (!hasOwn(recorded, username)) {
-            plan.create.push(inputs);
+            plan.create.push(userInputsOf(news, username, user, passwords));
             continue;
         }
-        const outputs = userOutputsOf(news, username, recorded[username], recordedPasswords);
+        const record = recorded[username];
+        const recordedPassword = {
+            password: hasOwn(recordedPasswords.passwords, username) ? recordedPasswords.passwords[username] : undefined,
+            temporaryPassword: hasOwn(recordedPasswords.temporaryPasswords, username)
+                ? recordedPasswords.temporaryPasswords[username]
+                : undefined,
+        };
+        if (recordStillDeclared(record, user, passwords, recordedPassword)) {
+            plan.unchanged.push(username);
+            continue;
+        }
+        const inputs = userInputsOf(news, username, user, passwords);
+        const outputs = userOutputsOf(news, username, record, recordedPasswords);
         const { changed } = diffUser(outputs, inputs);
         if (changed.length > 0) plan.update.push({ olds: outputs, news: inputs, changed });
         else plan.unchanged.push(username);

@@ -21,7 +21,10 @@ import {
     AdminUpdateUserAttributesCommand,
     AttributeType,
     DescribeUserPoolCommand,
+    ListGroupsCommand,
     ListUsersCommand,
+    ListUsersInGroupCommand,
+    UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Connection, createCognitoClient } from "./connection";
 import { UserRef, UserRequest } from "./gatewayBase";
@@ -56,7 +59,18 @@ export interface PoolFacts {
     usernameAttributes: string[];
     /** `AliasAttributes`: attributes a user may also sign in with, besides the username. */
     aliasAttributes: string[];
+    /** `EstimatedNumberOfUsers`: how many users the pool holds, roughly (what a scan of the pool costs). */
+    estimatedNumberOfUsers?: number;
 }
+
+/** One page of a listing: its items and the token of the next page (absent on the last). */
+export interface ListPage<T> {
+    items: T[];
+    nextToken?: string;
+}
+
+/** The most items one page of `ListUsers`, `ListUsersInGroup` or `ListGroups` holds. */
+export const LIST_PAGE_SIZE = 60;
 
 /** One read per pool and connection for the life of the process (one `pulumi up`): the facts do not change mid-run. */
 const poolFacts = new Map<string, Promise<PoolFacts>>();
@@ -209,6 +223,44 @@ export class CognitoGateway extends CognitoSignIn {
     }
 
     /**
+     * One page of `ListUsers` without a filter: every user of the pool, 60 a page, as `AdminGetUser`
+     * reports them except the MFA settings, which a listing does not carry (`mfaSettingList` is empty).
+     * `request.user` names the batch in errors.
+     */
+    listUsersPage(request: { user: UserRef; nextToken?: string }): Promise<ListPage<CognitoUserRecord>> {
+        const input = { UserPoolId: request.user.userPoolId, Limit: LIST_PAGE_SIZE, PaginationToken: request.nextToken };
+        return this.call("ListUsers", request.user, [], async () => {
+            const r = await this.client.send(new ListUsersCommand(input));
+            return { items: (r.Users ?? []).filter((u) => !!u.Username).map(fromListedUser), nextToken: r.PaginationToken || undefined };
+        });
+    }
+
+    /** One page of `ListGroups`: group names, 60 a page. */
+    listGroupsPage(request: { user: UserRef; nextToken?: string }): Promise<ListPage<string>> {
+        const input = { UserPoolId: request.user.userPoolId, Limit: LIST_PAGE_SIZE, NextToken: request.nextToken };
+        return this.call("ListGroups", request.user, [], async () => {
+            const r = await this.client.send(new ListGroupsCommand(input));
+            const names = (r.Groups ?? []).map((g) => g.GroupName).filter((g): g is string => !!g);
+            return { items: names, nextToken: r.NextToken || undefined };
+        });
+    }
+
+    /** One page of `ListUsersInGroup`: the canonical Usernames of the group's members, 60 a page; errors name the group. */
+    listUsersInGroupPage(request: { user: UserRef; group: string; nextToken?: string }): Promise<ListPage<string>> {
+        const input = {
+            UserPoolId: request.user.userPoolId,
+            GroupName: request.group,
+            Limit: LIST_PAGE_SIZE,
+            NextToken: request.nextToken,
+        };
+        return this.call(`ListUsersInGroup(${request.group})`, request.user, [], async () => {
+            const r = await this.client.send(new ListUsersInGroupCommand(input));
+            const names = (r.Users ?? []).map((u) => u.Username).filter((u): u is string => !!u);
+            return { items: names, nextToken: r.NextToken || undefined };
+        });
+    }
+
+    /**
      * `DescribeUserPool`: the pool's facts, read once per process for a pool at this connection. A failed
      * read is not cached, so a later call tries again.
      */
@@ -220,6 +272,7 @@ export class CognitoGateway extends CognitoSignIn {
                 passwordPolicy: passwordPolicyFromCognito(r.UserPool?.Policies?.PasswordPolicy),
                 usernameAttributes: r.UserPool?.UsernameAttributes ?? [],
                 aliasAttributes: r.UserPool?.AliasAttributes ?? [],
+                estimatedNumberOfUsers: r.UserPool?.EstimatedNumberOfUsers,
             };
         });
     }
@@ -228,6 +281,19 @@ export class CognitoGateway extends CognitoSignIn {
 /** `{ name: value }` as Cognito's `[{ Name, Value }]`. */
 function toAttributeList(attributes: Record<string, string>): AttributeType[] {
     return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** A user of a `ListUsers` page as the gateway's record (no MFA settings: a listing does not carry them). */
+function fromListedUser(user: UserType): CognitoUserRecord {
+    return {
+        username: user.Username as string,
+        attributes: fromAttributeList(user.Attributes),
+        enabled: user.Enabled ?? true,
+        status: user.UserStatus ?? "UNKNOWN",
+        createdAt: user.UserCreateDate,
+        lastModifiedAt: user.UserLastModifiedDate,
+        mfaSettingList: [],
+    };
 }
 
 /** Cognito's `[{ Name, Value }]` as `{ name: value }`. */

@@ -21,14 +21,18 @@ export type Handlers<Inputs, Outputs> = dynamic.ResourceProvider<WithProvider<In
 
 /**
  * `check`'s answer: the checked inputs, or every failure, none showing a secret value (`secrets`, the
- * declared passwords) on a property the engine prints. With failures the host keeps the program's inputs.
+ * declared passwords, or what finds them) on a property the engine prints. With failures the host keeps the program's inputs.
  */
 export function checkResult<T>(
     checked: { inputs: T; failures: InputFailure[] },
     raw: RawInputs<T>,
-    secrets: string[],
+    secrets: string[] | (() => string[]),
 ): dynamic.CheckResult<T> {
-    if (checked.failures.length > 0) return { failures: withoutSecretValues(checked.failures, raw, secrets) };
+    if (checked.failures.length > 0) {
+        // Collected only for failures: a batch's passwords are found by walking every user.
+        const values = typeof secrets === "function" ? secrets() : secrets;
+        return { failures: withoutSecretValues(checked.failures, raw, values) };
+    }
     return { inputs: checked.inputs };
 }
 

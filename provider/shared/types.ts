@@ -83,7 +83,12 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 
 /** A copy without `undefined` values: Pulumi's wire format cannot carry them. */
 export function dropUndefined<T extends object>(value: T): T {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v !== undefined) out[key] = v;
+    }
+    return out as T;
 }
 
 /** Whether `record` has `key` of its own (not from its prototype). */

@@ -21,7 +21,9 @@ export function regionFromPoolId(userPoolId: string): string | undefined {
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    for (const key of Object.keys(value)) if (typeof (value as Record<string, unknown>)[key] !== "string") return false;
+    return true;
 }
 
 /** The failure of a non-string attribute value, naming the attribute (Cognito's values are strings). */

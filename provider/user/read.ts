@@ -97,6 +97,15 @@ export async function readUser(
         : await getRecordedUser(cognito, inputs, { cognitoUsername, sub: olds?.sub });
     if (!user) return undefined;
     const groups = await cognito.adminListGroupsForUser({ user: inputs, username: user.username });
+    return outputsOfRead(inputs, user, groups, olds);
+}
+
+/**
+ * The outputs of a user read back: what Cognito reports (the user, its groups) over the inputs, with the
+ * passwords and MFA secrets only the state knows. Pure: a refresh that reads the pool in pages makes the
+ * very same outputs from a page's user and the groups' members.
+ */
+export function outputsOfRead(inputs: UserInputs, user: CognitoUserRecord, groups: string[], olds?: Partial<UserOutputs>): UserOutputs {
     const adopted = olds?.cognitoUsername === undefined;
     const outputs = toUserOutputs(
         inputs,

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import * as batchHandlers from "../../provider/batch/handlers";
 import { QUOTA_CATEGORIES, QuotaRates } from "../../provider/batch/quotas";
+import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/user/handlers";
 import { UserInputs, UserOutputs } from "../../provider/shared/types";
@@ -199,6 +200,13 @@ describe("MFA against moto's server (integration)", function () {
         // Refresh keeps the secrets; a second plan is empty.
         const read = (await batchHandlers.read(id, batch)).props as BatchOutputs;
         assert.deepEqual(read.totpSecrets, batch.totpSecrets);
+        // Read in pages (forced; three users are read one by one by cost), the MFA users with AdminGetUser: the same state.
+        process.env[READ_WAY_VARIABLE] = "pages";
+        try {
+            assert.deepEqual((await batchHandlers.read(id, batch)).props, read);
+        } finally {
+            delete process.env[READ_WAY_VARIABLE];
+        }
         assert.equal((await batchHandlers.diff(id, read, result.inputs as unknown as BatchInputs)).changes, false);
         await batchHandlers.remove(id, read);
     });
