@@ -1,7 +1,7 @@
 /**
  * The CognitoUserBatch provider's implementation, loaded inside Pulumi's dynamic-provider host through
- * `require("pulumi-cognito-user/dynamic-batch")`; the serialized provider (./provider.ts) only forwards
- * here. One resource manages many users of one pool: check validates them all before any call, diff
+ * `require("pulumi-cognito-user/dynamic-batch")`: this module is itself the provider the `__provider`
+ * text in state names (./provider.ts). One resource manages many users of one pool: check validates them all before any call, diff
  * and update touch only the users that changed, and a failure for some users never loses the others.
  */
 import { randomBytes } from "crypto";
@@ -206,3 +206,9 @@ export async function remove(_id: string, props: Partial<BatchOutputs>): Promise
 
 /** The handlers together, as Pulumi's interface types them: the compiler checks they are what the host calls. */
 export const batchHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<BatchInputs, BatchOutputs>;
+
+/**
+ * `delete` for the host, which uses this module itself as the provider (./provider.ts); `remove` stays
+ * for the stub 0.1.0 recorded.
+ */
+export { remove as delete };
