@@ -70,7 +70,8 @@ export function recordedInputs(id: string, props: Partial<UserOutputs>): UserInp
         generatePassword: props.generatePassword === true,
         enabled: props.enabled !== false,
         groups: props.groups ?? [],
-        forceAliasCreation: props.forceAliasCreation === true,
+        // Create only: read and delete never use them (0.1.0's outputs recorded them, later ones do not).
+        forceAliasCreation: false,
         adoptExisting: false,
         region: props.region ?? regionFromPoolId(userPoolId) ?? "us-east-1",
         maxAttempts: props.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
