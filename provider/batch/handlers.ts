@@ -1,8 +1,9 @@
 /**
- * The CognitoUserBatch provider's implementation, loaded inside Pulumi's dynamic-provider host through
- * `require("pulumi-cognito-user/dynamic-batch")`: this module is itself the provider the `__provider`
- * text in state names (./provider.ts). One resource manages many users of one pool: check validates them all before any call, diff
- * and update touch only the users that changed, and a failure for some users never loses the others.
+ * The CognitoUserBatch provider: this module itself, loaded inside Pulumi's dynamic-provider host through
+ * `require("pulumi-cognito-user/dynamic-batch")`, which is all the `__provider` text in state holds
+ * (./provider.ts); 0.1.0's recorded stub calls the same functions, `remove` for `delete`. One resource
+ * manages many users of one pool: check validates them all before any call, diff and update touch only
+ * the users that changed, and a failure for some users never loses the others.
  */
 import { randomBytes } from "crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";

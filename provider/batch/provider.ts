@@ -9,7 +9,7 @@ import { providerText } from "../shared/dynamicResource";
 import { ProviderModule } from "../shared/handlers";
 import type { BatchInputs, BatchOutputs } from "./types";
 
-/** The `__provider` text of every CognitoUserBatch (about 60 bytes). */
+/** The `__provider` text of every CognitoUserBatch (70 bytes). */
 export const cognitoUserBatchProviderText = providerText("pulumi-cognito-user/dynamic-batch");
 
 /** Compiles only while ./handlers.ts is a whole provider as the host calls it, and still serves 0.1.0's stub. */

@@ -10,7 +10,7 @@ import { providerText } from "../shared/dynamicResource";
 import { ProviderModule } from "../shared/handlers";
 import type { UserInputs, UserOutputs } from "../shared/types";
 
-/** The `__provider` text of every CognitoUser (about 60 bytes). */
+/** The `__provider` text of every CognitoUser (64 bytes). */
 export const cognitoUserProviderText = providerText("pulumi-cognito-user/dynamic");
 
 /** Compiles only while ./handlers.ts is a whole provider as the host calls it, and still serves 0.1.0's stub. */
