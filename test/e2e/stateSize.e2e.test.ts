@@ -15,7 +15,7 @@ import { installPacked, packRepository } from "../support/packedPackage";
 import { createTempProject, runPulumi, RunPulumiOptions } from "../support/pulumiCli";
 import { credentials, newPassword, StateResource, USER_TYPE } from "../support/testStack";
 
-/** The most state bytes one CognitoUser may take (issue #12). */
+/** The most state bytes one CognitoUser may take (issue #12): its exported resource as compact JSON. */
 const MAX_USER_STATE_BYTES = 3 * 1024;
 /** The most bytes of the stored `__provider` text (it is stored twice per resource). */
 const MAX_PROVIDER_BYTES = 128;
