@@ -1,38 +1,32 @@
 /**
- * The serialized provider's size: Pulumi stores it in every dynamic resource's state (`__provider`),
- * so for N `CognitoUser`s it is paid N times. Serialized exactly as `pulumi.dynamic.Resource` does:
- * `serializeFunction(() => provider, { allowSecrets: true })` from @pulumi/pulumi's closure serializer.
+ * The recorded provider's size: Pulumi stores it in every dynamic resource's state (`__provider`, in
+ * inputs and outputs), so for N `CognitoUser`s it is paid 2N times. Both resources record a fixed text
+ * (provider/shared/dynamicResource.ts) rather than the closure serializer's output; this reads that text
+ * from the built package (dist/), as the resources record it.
  */
 import * as path from "path";
 import { repoRoot } from "../../scripts/pulumiEnv";
 
-/** Serialized bytes per provider; undefined for a provider not built (yet). */
+/** Recorded provider bytes per resource type; undefined for a provider not built (yet). */
 export interface SerializedProviderSizes {
     cognitoUser?: number;
     cognitoUserBatch?: number;
 }
 
-/** Serializes one provider object as the dynamic resource would. */
-async function serializedBytes(provider: unknown): Promise<number> {
-    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
-        serializeFunction(func: () => unknown, args: { allowSecrets: boolean }): Promise<{ text: string }>;
-    };
-    const serialized = await closure.serializeFunction(() => provider, { allowSecrets: true });
-    return Buffer.byteLength(serialized.text, "utf8");
+/** The bytes of a built module's exported provider text, if it has one. */
+function providerTextBytes(module: string, exportName: string): number | undefined {
+    try {
+        const text = (require(path.join(repoRoot, "dist/provider", module)) as Record<string, unknown>)[exportName];
+        return typeof text === "string" ? Buffer.byteLength(text, "utf8") : undefined;
+    } catch {
+        return undefined; // not built yet
+    }
 }
 
 /** Both providers' sizes, from the built package (dist/). */
 export async function measureSerializedProviders(): Promise<SerializedProviderSizes> {
-    const sizes: SerializedProviderSizes = {};
-    const { cognitoUserProvider } = require(path.join(repoRoot, "dist/provider/user/provider")) as { cognitoUserProvider: unknown };
-    sizes.cognitoUser = await serializedBytes(cognitoUserProvider);
-    try {
-        const { cognitoUserBatchProvider } = require(path.join(repoRoot, "dist/provider/batch/provider")) as {
-            cognitoUserBatchProvider?: unknown;
-        };
-        if (cognitoUserBatchProvider) sizes.cognitoUserBatch = await serializedBytes(cognitoUserBatchProvider);
-    } catch {
-        // not built yet
-    }
-    return sizes;
+    return {
+        cognitoUser: providerTextBytes("user/provider", "cognitoUserProviderText"),
+        cognitoUserBatch: providerTextBytes("batch/provider", "cognitoUserBatchProviderText"),
+    };
 }

@@ -4,12 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
+import { PackageDynamicResource } from "../shared/dynamicResource";
 import { MfaClientArgs } from "../shared/mfaArgs";
 import { markOutputsSecret, withSecretOutputs } from "../shared/secretOutputs";
 import { UserFieldsArgs } from "../shared/userFieldsArgs";
 import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./load";
 import { totpUrisOf } from "./mfa";
-import { cognitoUserBatchProvider } from "./provider";
+import { cognitoUserBatchProviderText } from "./provider";
 import { QuotaRates } from "./quotas";
 import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./types";
 
@@ -69,7 +70,7 @@ const SECRET_OUTPUTS = ["passwords", "temporaryPasswords", "totpSecrets"];
  * deletes only the users that changed, paced to Cognito's request-rate quotas; a failure for some
  * users keeps every user already created in the state, and the next `pulumi up` retries the rest.
  */
-export class CognitoUserBatch extends pulumi.dynamic.Resource {
+export class CognitoUserBatch extends PackageDynamicResource {
     /** The pool's id. */
     declare readonly userPoolId: pulumi.Output<string>;
     /** Every managed user, keyed by declared username: `{ cognitoUsername, sub, status, enabled, groups, attributes }`. */
@@ -114,7 +115,7 @@ export class CognitoUserBatch extends pulumi.dynamic.Resource {
             totpSecrets: undefined,
             count: undefined,
         };
-        super(cognitoUserBatchProvider, name, props, withSecretOutputs(opts, SECRET_OUTPUTS), "cognito", "CognitoUserBatch");
+        super(cognitoUserBatchProviderText, "CognitoUserBatch", name, props, withSecretOutputs(opts, SECRET_OUTPUTS));
         markOutputsSecret(this, SECRET_OUTPUTS);
         // Made here from the secrets, so the state holds each secret once.
         this.totpUris = pulumi.secret(

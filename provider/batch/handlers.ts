@@ -1,8 +1,9 @@
 /**
- * The CognitoUserBatch provider's implementation, loaded inside Pulumi's dynamic-provider host through
- * `require("pulumi-cognito-user/dynamic-batch")`; the serialized provider (./provider.ts) only forwards
- * here. One resource manages many users of one pool: check validates them all before any call, diff
- * and update touch only the users that changed, and a failure for some users never loses the others.
+ * The CognitoUserBatch provider: this module itself, loaded inside Pulumi's dynamic-provider host through
+ * `require("pulumi-cognito-user/dynamic-batch")`, which is all the `__provider` text in state holds
+ * (./provider.ts); 0.1.0's recorded stub calls the same functions, `remove` for `delete`. One resource
+ * manages many users of one pool: check validates them all before any call, diff and update touch only
+ * the users that changed, and a failure for some users never loses the others.
  */
 import { randomBytes } from "crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
@@ -207,3 +208,9 @@ export async function remove(_id: string, props: Partial<BatchOutputs>): Promise
 
 /** The handlers together, as Pulumi's interface types them: the compiler checks they are what the host calls. */
 export const batchHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<BatchInputs, BatchOutputs>;
+
+/**
+ * `delete` for the host, which uses this module itself as the provider (./provider.ts); `remove` stays
+ * for the stub 0.1.0 recorded.
+ */
+export { remove as delete };

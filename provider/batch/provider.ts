@@ -1,18 +1,16 @@
 /**
- * The provider object Pulumi serializes into every CognitoUserBatch's state. Each method only forwards
- * to `pulumi-cognito-user/dynamic-batch`, resolved by the dynamic-provider host from the project's
- * node_modules: the serialized text stays a few hundred bytes, captures no live object, and does not
- * change when this package is upgraded.
+ * The provider every CognitoUserBatch records as `__provider`: the text `exports.handler = () =>
+ * require("pulumi-cognito-user/dynamic-batch")`, so the module ./handlers.ts is itself the provider,
+ * resolved by Pulumi's dynamic-provider host from the project's node_modules (see
+ * ../shared/dynamicResource.ts). 0.1.0 recorded a serialized stub of six forwarding methods; a stack
+ * keeps it in the outputs of a batch an upgrade leaves unchanged, and runs it for its refresh and destroy.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { providerText } from "../shared/dynamicResource";
+import { ProviderModule } from "../shared/handlers";
 import type { BatchInputs, BatchOutputs } from "./types";
 
-/** The CognitoUserBatch dynamic provider. */
-export const cognitoUserBatchProvider: dynamic.ResourceProvider<BatchInputs, BatchOutputs> = {
-    check: (olds, news) => require("pulumi-cognito-user/dynamic-batch").check(olds, news),
-    diff: (id, olds, news) => require("pulumi-cognito-user/dynamic-batch").diff(id, olds, news),
-    create: (inputs) => require("pulumi-cognito-user/dynamic-batch").create(inputs),
-    read: (id, props) => require("pulumi-cognito-user/dynamic-batch").read(id, props),
-    update: (id, olds, news) => require("pulumi-cognito-user/dynamic-batch").update(id, olds, news),
-    delete: (id, props) => require("pulumi-cognito-user/dynamic-batch").remove(id, props),
-};
+/** The `__provider` text of every CognitoUserBatch (70 bytes). */
+export const cognitoUserBatchProviderText = providerText("pulumi-cognito-user/dynamic-batch");
+
+/** Compiles only while ./handlers.ts is a whole provider as the host calls it, and still serves 0.1.0's stub. */
+export type CognitoUserBatchProviderModule = ProviderModule<typeof import("./handlers"), BatchInputs, BatchOutputs>;

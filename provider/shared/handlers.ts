@@ -19,6 +19,23 @@ export type RawInputs<T> = { readonly [K in keyof T]?: unknown };
 /** A resource's handlers, as the host calls them: `delete` is the module's `remove`. */
 export type Handlers<Inputs, Outputs> = dynamic.ResourceProvider<WithProvider<Inputs>, Outputs>;
 
+/** What the host calls on a provider. */
+type ProviderMethod = "check" | "diff" | "create" | "read" | "update" | "delete";
+
+/**
+ * `Module` when a handlers module is itself a whole provider: every method the host calls, `remove` as
+ * well (0.1.0's recorded stub calls it for `delete`), and no `configure` (the host would call it).
+ * A compile error otherwise.
+ */
+export type ProviderModule<
+    Module extends Required<Pick<Handlers<Inputs, Outputs>, ProviderMethod>> & {
+        remove: Handlers<Inputs, Outputs>["delete"];
+        configure?: never;
+    },
+    Inputs,
+    Outputs,
+> = Module;
+
 /**
  * `check`'s answer: the checked inputs, or every failure, none showing a secret value (`secrets`, the
  * declared passwords, or what finds them) on a property the engine prints. With failures the host keeps the program's inputs.

@@ -47,8 +47,18 @@ export interface UserInputs extends MfaInputs {
     maxAttempts: number;
 }
 
-/** What the provider records for a user: every input plus what Cognito reports. */
-export interface UserOutputs extends UserInputs, MfaOutputs {
+/**
+ * Inputs only a create uses (handed to `AdminCreateUser`, or deciding how a create starts). No diff
+ * compares them and no later step reads them back, so outputs do not record them; 0.1.0's outputs
+ * did, and are read as before.
+ */
+export const CREATE_ONLY_INPUTS = ["clientMetadata", "validationData", "forceAliasCreation", "adoptExisting", "importId"] as const;
+
+/** An input of `CREATE_ONLY_INPUTS`. */
+export type CreateOnlyInput = (typeof CREATE_ONLY_INPUTS)[number];
+
+/** What the provider records for a user: its inputs but the create-only ones, plus what Cognito reports. */
+export interface UserOutputs extends Omit<UserInputs, CreateOnlyInput>, MfaOutputs {
     /** The Username Cognito assigned: a UUID (equal to `sub`) in pools that sign in by email or phone. Every call after create uses it. */
     cognitoUsername: string;
     /** The user's immutable id. */

@@ -4,10 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
+import { PackageDynamicResource } from "../shared/dynamicResource";
 import { MFA_SECRET_OUTPUTS, MfaClientArgs } from "../shared/mfaArgs";
 import { markOutputsSecret, withSecretOutputs } from "../shared/secretOutputs";
 import { UserFieldsArgs } from "../shared/userFieldsArgs";
-import { cognitoUserProvider } from "./provider";
+import { cognitoUserProviderText } from "./provider";
 
 /** The inputs of a `CognitoUser`. */
 export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs, MfaClientArgs {
@@ -33,8 +34,11 @@ export interface CognitoUserArgs extends UserFieldsArgs, ConnectionArgs, MfaClie
 /** Secret inputs and outputs: Pulumi stores them encrypted and masks them in every display. */
 const SECRET_PROPERTIES = ["password", "temporaryPassword", ...MFA_SECRET_OUTPUTS];
 
-/** An Amazon Cognito user, managed like any other Pulumi resource. */
-export class CognitoUser extends pulumi.dynamic.Resource {
+/**
+ * An Amazon Cognito user, managed like any other Pulumi resource: a dynamic resource (type
+ * `pulumi-nodejs:dynamic/cognito:CognitoUser`) whose provider is the package's `./dynamic` module.
+ */
+export class CognitoUser extends PackageDynamicResource {
     /** The user pool's id. */
     declare readonly userPoolId: pulumi.Output<string>;
     /** The username as declared (or as given in the import id). */
@@ -117,7 +121,7 @@ export class CognitoUser extends pulumi.dynamic.Resource {
             totpSecret: undefined,
             totpUri: undefined,
         };
-        super(cognitoUserProvider, name, props, withSecretOutputs(options, SECRET_PROPERTIES), "cognito", "CognitoUser");
+        super(cognitoUserProviderText, "CognitoUser", name, props, withSecretOutputs(options, SECRET_PROPERTIES));
         markOutputsSecret(this, SECRET_PROPERTIES);
     }
 

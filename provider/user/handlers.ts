@@ -1,7 +1,7 @@
 /**
- * The CognitoUser provider's implementation, loaded inside Pulumi's dynamic-provider host through
- * `require("pulumi-cognito-user/dynamic")`. The serialized provider (./provider.ts) is only a stub that
- * forwards here, so state stays small and an upgrade of this package changes no state.
+ * The CognitoUser provider: this module itself, loaded inside Pulumi's dynamic-provider host through
+ * `require("pulumi-cognito-user/dynamic")`, which is all the `__provider` text in state holds
+ * (./provider.ts); 0.1.0's recorded stub calls the same functions, `remove` for `delete`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { connectionOf } from "../shared/connection";
@@ -70,7 +70,8 @@ export function recordedInputs(id: string, props: Partial<UserOutputs>): UserInp
         generatePassword: props.generatePassword === true,
         enabled: props.enabled !== false,
         groups: props.groups ?? [],
-        forceAliasCreation: props.forceAliasCreation === true,
+        // Create only: read and delete never use them (0.1.0's outputs recorded them, later ones do not).
+        forceAliasCreation: false,
         adoptExisting: false,
         region: props.region ?? regionFromPoolId(userPoolId) ?? "us-east-1",
         maxAttempts: props.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -122,3 +123,9 @@ export async function remove(id: string, props: Partial<UserOutputs>): Promise<v
 
 /** The handlers together, as Pulumi's interface types them: the compiler checks they are what the host calls. */
 export const userHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<UserInputs, UserOutputs>;
+
+/**
+ * `delete` for the host, which uses this module itself as the provider (./provider.ts); `remove` stays
+ * for the stub 0.1.0 recorded.
+ */
+export { remove as delete };

@@ -3,7 +3,7 @@
  */
 import { COGNITO_OWNED_ATTRIBUTES, sortKeys } from "../shared/attributes";
 import { CognitoUserRecord } from "../shared/gateway";
-import { dropUndefined, UserInputs, UserOutputs } from "../shared/types";
+import { CREATE_ONLY_INPUTS, dropUndefined, UserInputs, UserOutputs } from "../shared/types";
 
 /** Password settings recorded in outputs. */
 export interface PasswordOutputs {
@@ -13,7 +13,8 @@ export interface PasswordOutputs {
 }
 
 /**
- * The outputs recorded for a user: its inputs, with attributes, groups and `enabled` as Cognito reports
+ * The outputs recorded for a user: its inputs but the create-only ones (`CREATE_ONLY_INPUTS`: the state
+ * carries nothing a later step does not read), with attributes, groups and `enabled` as Cognito reports
  * them. With `declared`, only those attribute names are recorded (the ones the program manages);
  * without (an import), every attribute but the ones Cognito owns.
  */
@@ -43,6 +44,7 @@ export function toUserOutputs(
         mfaSettingList: user.mfaSettingList,
         passwordManaged: passwords.passwordManaged,
     };
+    for (const key of CREATE_ONLY_INPUTS) delete (outputs as Partial<UserInputs>)[key];
     delete outputs.password;
     delete outputs.temporaryPassword;
     if (passwords.password !== undefined) outputs.password = passwords.password;

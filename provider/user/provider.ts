@@ -1,18 +1,17 @@
 /**
- * The provider object Pulumi serializes into every CognitoUser's state. Each method only forwards to
- * `pulumi-cognito-user/dynamic`, resolved by the dynamic-provider host from the project's node_modules:
- * the serialized text stays under 2 KB (Pulumi wraps each method in ~200 bytes), captures no live object, and does not change when
- * this package is upgraded (a changed provider text would otherwise show in every diff).
+ * The provider every CognitoUser records as `__provider`: the text `exports.handler = () =>
+ * require("pulumi-cognito-user/dynamic")`, so the module ./handlers.ts is itself the provider, resolved
+ * by Pulumi's dynamic-provider host from the project's node_modules (see ../shared/dynamicResource.ts).
+ * 0.1.0 recorded a serialized stub of six methods forwarding to that module's `check`, `diff`, `create`,
+ * `read`, `update` and `remove` (1,853 bytes); a stack keeps it in the outputs of every user an upgrade
+ * leaves unchanged, and runs it for their refresh and destroy.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { providerText } from "../shared/dynamicResource";
+import { ProviderModule } from "../shared/handlers";
 import type { UserInputs, UserOutputs } from "../shared/types";
 
-/** The CognitoUser dynamic provider. */
-export const cognitoUserProvider: dynamic.ResourceProvider<UserInputs, UserOutputs> = {
-    check: (olds, news) => require("pulumi-cognito-user/dynamic").check(olds, news),
-    diff: (id, olds, news) => require("pulumi-cognito-user/dynamic").diff(id, olds, news),
-    create: (inputs) => require("pulumi-cognito-user/dynamic").create(inputs),
-    read: (id, props) => require("pulumi-cognito-user/dynamic").read(id, props),
-    update: (id, olds, news) => require("pulumi-cognito-user/dynamic").update(id, olds, news),
-    delete: (id, props) => require("pulumi-cognito-user/dynamic").remove(id, props),
-};
+/** The `__provider` text of every CognitoUser (64 bytes). */
+export const cognitoUserProviderText = providerText("pulumi-cognito-user/dynamic");
+
+/** Compiles only while ./handlers.ts is a whole provider as the host calls it, and still serves 0.1.0's stub. */
+export type CognitoUserProviderModule = ProviderModule<typeof import("./handlers"), UserInputs, UserOutputs>;

@@ -30,8 +30,14 @@ const BATCH_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUserBatch";
  * Inputs used at create only (README: "create only"), which a diff of an existing resource never counts.
  * A later version may change their defaults (main's 604e7b4 makes the batch's `adoptExisting` default
  * false; 0.1.0 recorded true), so the same program may declare another value than the old state holds.
+ * A user's outputs no longer record them; 0.1.0's did.
  */
 const CREATE_ONLY_INPUTS = new Set(["adoptExisting", "clientMetadata", "validationData", "forceAliasCreation"]);
+/** The provider text the current package records (provider/shared/dynamicResource.ts). */
+const CURRENT_STUBS: Record<string, string> = {
+    [USER_TYPE]: 'exports.handler = () => require("pulumi-cognito-user/dynamic");\n',
+    [BATCH_TYPE]: 'exports.handler = () => require("pulumi-cognito-user/dynamic-batch");\n',
+};
 /** Pulumi's marker of a secret value in a state file. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -201,7 +207,15 @@ describe("state written by 0.1.0, run by the current package (e2e)", function ()
             const after = refreshed.get(before.urn);
             assert.ok(after, `${nameOf(before.urn)} is still in the state`);
             assert.equal(after.id, before.id);
-            assert.deepEqual(comparable(after.outputs), comparable(before.outputs), `${nameOf(before.urn)}'s recorded outputs`);
+            // A user's outputs no longer record the create-only inputs (nothing after create reads them).
+            const kept = (outputs: unknown) =>
+                Object.entries(comparable(outputs) as Record<string, unknown>).filter(([k]) => !CREATE_ONLY_INPUTS.has(k));
+            assert.deepEqual(kept(after.outputs), kept(before.outputs), `${nameOf(before.urn)}'s recorded outputs`);
+            if (before.type === USER_TYPE)
+                assert.deepEqual(
+                    Object.keys(after.outputs!).filter((k) => CREATE_ONLY_INPUTS.has(k)),
+                    [],
+                );
         }
     });
 
@@ -280,12 +294,21 @@ describe("state written by 0.1.0, run by the current package (e2e)", function ()
         assert.equal(await signIn(cognito.client, clientOf(emailPoolId), "editor@example.com", passwords[editor.username]), "SIGNED_IN");
 
         await run(["preview", "--expect-no-changes"]);
-        // The untouched users keep the outputs 0.1.0 recorded, stub included: destroy runs the 0.1.0 stub for them.
+        // The untouched users keep the outputs 0.1.0 recorded, stub included: destroy runs the 0.1.0 stub for
+        // them. Their inputs, recorded by the same-step, hold the current provider text.
         const now = new Map((await exportedResources()).map((r) => [r.urn, r]));
         for (const name of ["admin", "newcomer", "locked"]) {
             const was = recorded.find((r) => nameOf(r.urn) === name)!;
             assert.equal(now.get(was.urn)!.outputs!.__provider, was.outputs!.__provider, `${name} keeps the 0.1.0 stub`);
+            assert.equal(now.get(was.urn)!.inputs!.__provider, CURRENT_STUBS[USER_TYPE], `${name}'s inputs hold the current text`);
         }
+        // The updated ones record the current text in both.
+        for (const name of ["editor", "seed"]) {
+            const r = [...now.values()].find((r) => nameOf(r.urn) === name)!;
+            for (const stub of [r.inputs!.__provider, r.outputs!.__provider]) assert.equal(stub, CURRENT_STUBS[r.type], name);
+        }
+        const bytes = (name: string) => Buffer.byteLength(JSON.stringify([...now.values()].find((r) => nameOf(r.urn) === name)));
+        console.log(`      state bytes after the upgrade: admin ${bytes("admin")} (untouched), editor ${bytes("editor")} (updated)`);
     });
 
     it("destroy removes every user from cognito-local and leaves the stack empty", async function () {
