@@ -69,11 +69,11 @@ export interface BenchOptions {
     only: string[];
 }
 
-/** What a contender gets: the shared cognito-local and the run's settings. */
+/** What a contender gets: the shared emulator (cognito-local; moto's server in a scale run) and the run's settings. */
 export interface BenchContext {
-    /** cognito-local's endpoint. */
+    /** The emulator's endpoint. */
     endpoint: string;
-    /** cognito-local's pid, to measure its CPU. */
+    /** The emulator's pid, to measure its CPU (the name predates the scale run's moto). */
     cognitoLocalPid: number;
     /** A client for it, for pools and counting. */
     client: CognitoIdentityProviderClient;

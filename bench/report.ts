@@ -112,7 +112,7 @@ export function cpuSummary(row: BenchRow): string {
         .filter(([, seconds]) => seconds >= 0.05)
         .sort((a, b) => b[1] - a[1])
         .map(([component, seconds]) => `${component} ${seconds.toFixed(1)}`);
-    if (row.cognitoLocalCpuSeconds !== undefined) parts.push(`cognito-local ${row.cognitoLocalCpuSeconds.toFixed(1)}`);
+    if (row.cognitoLocalCpuSeconds !== undefined) parts.push(`emulator ${row.cognitoLocalCpuSeconds.toFixed(1)}`);
     return parts.join(", ");
 }
 

@@ -7,6 +7,7 @@
  */
 import { ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { MOTO_SERVER, startMoto } from "../../test/support/moto";
 import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, secondsSince } from "../harness";
@@ -57,7 +58,9 @@ export async function runScale(
     batchOnly = false,
 ): Promise<{ rows: BenchRow[]; scale: ScaleResult; motoVersion: string }> {
     const moto = await startMoto();
-    const ctx: BenchContext = { endpoint: moto.endpoint, cognitoLocalPid: moto.pid, client: moto.clientFor(BENCH_REGION), options, log };
+    // The emulator's CPU is read from moto_server itself, not from the shell that watches it.
+    const emulatorPid = childPid(moto.pid) ?? moto.pid;
+    const ctx: BenchContext = { endpoint: moto.endpoint, cognitoLocalPid: emulatorPid, client: moto.clientFor(BENCH_REGION), options, log };
     const version = motoVersion();
     const emulator = `moto ${version} (in memory)`;
     log(`bench: --scale: N = ${n} on ${emulator} at ${moto.endpoint}`);
@@ -135,5 +138,15 @@ function motoVersion(): string {
         return execFileSync(python, ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" }).trim();
     } catch {
         return "?";
+    }
+}
+
+/** The first child of a process (Linux /proc), if it has one. */
+function childPid(pid: number): number | undefined {
+    try {
+        const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+        return children[0] ? Number(children[0]) : undefined;
+    } catch {
+        return undefined;
     }
 }
