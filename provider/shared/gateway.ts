@@ -106,15 +106,7 @@ export class CognitoGateway extends CognitoSignIn {
                 }),
             );
             if (!user?.Username) throw new Error("AdminCreateUser returned no user");
-            return {
-                username: user.Username,
-                attributes: fromAttributeList(user.Attributes),
-                enabled: user.Enabled ?? true,
-                status: user.UserStatus ?? "FORCE_CHANGE_PASSWORD",
-                createdAt: user.UserCreateDate,
-                lastModifiedAt: user.UserLastModifiedDate,
-                mfaSettingList: [],
-            };
+            return { ...fromUserType(user), status: user.UserStatus ?? "FORCE_CHANGE_PASSWORD" };
         });
     }
 
@@ -231,7 +223,7 @@ export class CognitoGateway extends CognitoSignIn {
         const input = { UserPoolId: request.user.userPoolId, Limit: LIST_PAGE_SIZE, PaginationToken: request.nextToken };
         return this.call("ListUsers", request.user, [], async () => {
             const r = await this.client.send(new ListUsersCommand(input));
-            return { items: (r.Users ?? []).filter((u) => !!u.Username).map(fromListedUser), nextToken: r.PaginationToken || undefined };
+            return { items: (r.Users ?? []).filter((u) => !!u.Username).map(fromUserType), nextToken: r.PaginationToken || undefined };
         });
     }
 
@@ -283,8 +275,11 @@ function toAttributeList(attributes: Record<string, string>): AttributeType[] {
     return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
 }
 
-/** A user of a `ListUsers` page as the gateway's record (no MFA settings: a listing does not carry them). */
-function fromListedUser(user: UserType): CognitoUserRecord {
+/**
+ * A `UserType` (a user of a `ListUsers` page, or `AdminCreateUser`'s answer) as the gateway's record; no
+ * MFA settings, which neither carries.
+ */
+function fromUserType(user: UserType): CognitoUserRecord {
     return {
         username: user.Username as string,
         attributes: fromAttributeList(user.Attributes),
