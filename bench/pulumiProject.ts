@@ -15,6 +15,9 @@ import { ProcessTreeSampler, TreeUsage } from "./processSampler";
 /** The stack every bench project uses. */
 export const BENCH_STACK = "bench";
 
+/** The type of every resource of this package in a stack's state (`pulumi-nodejs:dynamic/cognito:CognitoUser`, ...). */
+export const PACKAGE_RESOURCE_TYPE_PREFIX = "pulumi-nodejs:dynamic/cognito:";
+
 /** What a timed CLI command returns. */
 export interface TimedPulumi extends PulumiResult {
     wallSeconds: number;
@@ -27,7 +30,7 @@ export interface BenchProject {
     /** Runs `pulumi <args> --stack bench` in the project, timed and sampled. Throws on a non-zero exit. */
     run(args: string[], timeoutMs?: number): Promise<TimedPulumi>;
     /** `pulumi stack export` of the stack: the state's size in bytes and its resource count. */
-    exportState(): Promise<{ bytes: number; resources: number }>;
+    exportState(): Promise<{ bytes: number; resources: number; packageBytes: number }>;
     /** Removes the stack (if any) and every file of the project and its backend. */
     remove(): Promise<void>;
 }
@@ -115,8 +118,14 @@ export async function createBenchProject(
         run,
         async exportState() {
             const out = await runPulumi(dir, ["stack", "export", "--stack", BENCH_STACK], { env });
-            const state = JSON.parse(out.stdout) as { deployment?: { resources?: unknown[] } };
-            return { bytes: Buffer.byteLength(out.stdout, "utf8"), resources: state.deployment?.resources?.length ?? 0 };
+            const state = JSON.parse(out.stdout) as { deployment?: { resources?: Array<{ type?: string }> } };
+            const resources = state.deployment?.resources ?? [];
+            // This package's resources alone, as compact JSON: what one user costs, without the stack's own
+            // resources or the export's indentation.
+            const packageBytes = resources
+                .filter((r) => r.type?.startsWith(PACKAGE_RESOURCE_TYPE_PREFIX))
+                .reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r), "utf8"), 0);
+            return { bytes: Buffer.byteLength(out.stdout, "utf8"), resources: resources.length, packageBytes };
         },
         async remove() {
             // --force: a failed run may leave resources in the stack; their users die with the pool.

@@ -172,7 +172,7 @@ export function renderMarkdown(result: BenchResult): string {
     else out.push(...regularHeadline(result));
     const state = result.stateBytesPerUser;
     out.push(
-        `- state bytes per user (stateBytesPerUser): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"}`,
+        `- state bytes per user (stateBytesPerUser: the package's resources in \`pulumi stack export\`, compact JSON, / N): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"}`,
         "",
     );
     out.push("## Results");

@@ -146,10 +146,15 @@ function renderSaved(out: string): void {
     process.stdout.write(renderTable(result) + "\n\n" + `re-rendered ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
 }
 
-/** State bytes per user of a contender's `up` at the largest N it ran at. */
+/**
+ * State bytes per user of a contender's `up` at the largest N it ran at: this package's resources in the
+ * stack export as compact JSON, divided by N (the table's column is the whole indented export / N).
+ */
 function latestState(rows: BenchRow[], id: string): number | undefined {
-    const row = rows.filter((r) => r.id === id && r.stateBytesPerUser !== undefined && !r.error).sort((a, b) => b.n - a.n)[0];
-    return row?.stateBytesPerUser === undefined ? undefined : Math.round(row.stateBytesPerUser);
+    const row = rows
+        .filter((r) => r.id === id && typeof r.extra.packageStateBytesPerUser === "number" && !r.error)
+        .sort((a, b) => b.n - a.n)[0];
+    return row ? (row.extra.packageStateBytesPerUser as number) : undefined;
 }
 
 /** The regular run: every contender on one cognito-local, at each N. */

@@ -120,6 +120,7 @@ export async function runPulumiLifecycle(
         if (contender.upNote) upRow.notes.push(contender.upNote);
         const state = await project.exportState();
         upRow.stateBytesPerUser = state.bytes / n;
+        if (state.packageBytes > 0) upRow.extra.packageStateBytesPerUser = Math.round(state.packageBytes / n);
         upRow.extra.stateBytes = state.bytes;
         upRow.extra.stateResources = state.resources;
         if (contender.createsUsers) {
