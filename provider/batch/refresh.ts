@@ -99,6 +99,12 @@ async function scanGroups(run: BatchRun, ref: UserRef, facts: RefreshFacts, ways
     }
 }
 
+/** A scan's failure: the pool missing is raised as Cognito answered it, anything else means "read one by one". */
+function undefinedUnlessPoolMissing(error: unknown): undefined {
+    if (isResourceNotFound(error)) throw error;
+    return undefined;
+}
+
 const wayText = (way: ReadWay) => (way === "pages" ? "in pages" : "one by one");
 
 /**
@@ -111,10 +117,7 @@ async function scanPool(run: BatchRun, users: ReadonlyArray<[string, BatchUserRe
     let facts = refreshFactsOf(users, resolveRates(run.settings.rates));
     if (setting === "auto") {
         if (!pagesCouldPay(facts)) return {};
-        const pool = await run.cognito.describeUserPool({ user: ref }).catch((error) => {
-            if (isResourceNotFound(error)) throw error;
-            return undefined;
-        });
+        const pool = await run.cognito.describeUserPool({ user: ref }).catch(undefinedUnlessPoolMissing);
         if (!pool) return {};
         facts = { ...facts, poolUsers: pool.estimatedNumberOfUsers };
     }
@@ -123,10 +126,7 @@ async function scanPool(run: BatchRun, users: ReadonlyArray<[string, BatchUserRe
         printProgress(`${run.label}: reading ${users.length} users ${wayText(ways.users)}, their groups ${wayText(ways.groups)}`);
     const scan: PoolScan = {};
     if (ways.users === "pages") {
-        scan.users = await scanUsers(run, ref, ways.maxUserPages).catch((error) => {
-            if (isResourceNotFound(error)) throw error;
-            return undefined;
-        });
+        scan.users = await scanUsers(run, ref, ways.maxUserPages).catch(undefinedUnlessPoolMissing);
     }
     if (ways.groups === "pages") scan.groups = await scanGroups(run, ref, facts, ways, setting);
     return scan;
