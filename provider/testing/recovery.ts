@@ -9,6 +9,7 @@ import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { errorText } from "./declaration";
 import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
+import { repairInterruptedCheckpoint } from "./checkpointRepair";
 import { claimStaleRuns, commandLine, DEFAULT_STATE_ROOT, isAlive, StaleRun } from "./runState";
 import { serialized } from "./stack";
 
@@ -70,6 +71,8 @@ async function cleanStaleRun(stale: StaleRun, pulumiOptions: FixturePulumiOption
     const executable = resolvePulumiExecutable(pulumiOptions);
     const pulumiCommand: PulumiCommand = await pulumiCommandFor(executable, path.join(stale.paths.dir, "cli"));
     if (!fs.existsSync(path.join(stale.paths.workDir, "node_modules"))) prepareWorkDir(stale.paths.workDir);
+    // A test process killed while the CLI wrote the checkpoint can leave it unreadable; repair it first.
+    for (const file of repairInterruptedCheckpoint(stale.paths.backend, record.stackName)) log(`repaired ${file}, cut short by the kill`);
     let stack: Stack;
     try {
         stack = await LocalWorkspace.selectStack(

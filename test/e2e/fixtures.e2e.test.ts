@@ -201,6 +201,11 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         assert.equal(listRunDirs(root).length, 2);
         assert.equal((await poolUsernames(cognito, pool, "crashed")).length, 2);
         assert.equal(await portAnswers(portOf(orphanEndpoint)), true);
+        // The worst moment for the kill: the checkpoint's metadata sidecar left empty, which fails every
+        // command with "failed to load checkpoint: EOF" until it is repaired.
+        const sidecars = listRunDirs(root).flatMap((dir) => checkpointSidecars(path.join(dir, "backend")));
+        assert.ok(sidecars.length > 0, "the in-pool run has a checkpoint");
+        for (const file of sidecars) fs.writeFileSync(file, "");
 
         // The next run signs in through a client with a secret (AdminInitiateAuth + SECRET_HASH).
         const secretClient = await cognito.client.send(
@@ -280,3 +285,13 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "taken@example.com" }));
     });
 });
+
+/** The `.attrs` metadata sidecars of the stack checkpoints under a file backend's folder. */
+function checkpointSidecars(dir: string): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) return checkpointSidecars(file);
+        return /\.json\.attrs$/.test(entry.name) && file.includes(`${path.sep}stacks${path.sep}`) ? [file] : [];
+    });
+}

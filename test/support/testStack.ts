@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createTempProject, PulumiResult, runPulumi, RunPulumiOptions, TempProject } from "./pulumiCli";
 import { TEST_REGION } from "./cognito";
+import { repairInterruptedCheckpoint } from "../../provider/testing/checkpointRepair";
 
 /** The type of a CognitoUser in the state. */
 export const USER_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUser";
@@ -175,30 +176,11 @@ export class TestStack {
     }
 
     /**
-     * Replaces a checkpoint a SIGKILL cut short (empty or not JSON) with the `.bak` the file backend keeps
-     * beside it. Returns whether it did.
+     * Repairs what a SIGKILL during a checkpoint write can leave in the file backend, as a user would
+     * (see `repairInterruptedCheckpoint`). Returns whether it changed anything.
      */
     restoreTruncatedCheckpoint(): boolean {
-        let restored = false;
-        const visit = (dir: string): void => {
-            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-                const file = path.join(dir, entry.name);
-                if (entry.isDirectory()) visit(file);
-                else if (entry.name === `${this.name}.json.bak` && !fs.existsSync(file.slice(0, -4))) {
-                    fs.copyFileSync(file, file.slice(0, -4));
-                    restored = true;
-                } else if (entry.name === `${this.name}.json` && fs.existsSync(`${file}.bak`)) {
-                    try {
-                        JSON.parse(fs.readFileSync(file, "utf8"));
-                    } catch {
-                        fs.copyFileSync(`${file}.bak`, file);
-                        restored = true;
-                    }
-                }
-            }
-        };
-        visit(this.stateDir);
-        return restored;
+        return repairInterruptedCheckpoint(this.stateDir, this.name).length > 0;
     }
 
     /** `pulumi stack export`, parsed. */
