@@ -7,9 +7,9 @@
  */
 import { performance } from "node:perf_hooks";
 import * as handlers from "../provider/batch/handlers";
-import { QUOTA_CATEGORIES } from "../provider/batch/quotas";
 import { READ_WAY_VARIABLE } from "../provider/batch/refresh";
 import { BatchInputs, BatchOutputs } from "../provider/batch/types";
+import { UNPACED_RATES } from "../test/support/cognito";
 import { createMotoPool, startMoto } from "../test/support/moto";
 import { startFaultProxy } from "../test/support/faultProxy";
 
@@ -28,13 +28,12 @@ async function main(): Promise<void> {
             attributes: { email: `user-${i}@example.com` },
             ...(i % 2 === 0 ? { groups: ["viewers"] } : {}),
         }));
-        const unpaced = Object.fromEntries(QUOTA_CATEGORIES.map((c) => [c, 0]));
         const raw = {
             userPoolId: pool.id,
             region,
             endpoint: proxy.endpoint,
             declaredUsers,
-            rates: unpaced,
+            rates: UNPACED_RATES,
             concurrency: 20,
             batchName: "bench",
         };

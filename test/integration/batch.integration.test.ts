@@ -18,7 +18,6 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/batch/handlers";
 import { BatchOperationError } from "../../provider/batch/errors";
-import { QUOTA_CATEGORIES, QuotaRates } from "../../provider/batch/quotas";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/shared/password";
 import {
@@ -31,13 +30,12 @@ import {
     TestPool,
     TEST_PASSWORD_POLICY,
     TEST_REGION,
+    UNPACED_RATES,
 } from "../support/cognito";
 import { FaultProxy, startFaultProxy } from "../support/faultProxy";
 
 /** Stands for the serialized provider the dynamic-provider host adds to every input and output. */
 const PROVIDER = "exports.handler = () => ({ /* serialized provider */ })";
-/** No pacing: cognito-local has no quotas, and big tests need not wait for real ones. */
-const UNPACED: QuotaRates = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 0]));
 
 /** A fresh password meeting the test pools' policy; never printed. */
 function newPassword(): string {
@@ -272,14 +270,14 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
     it("in a pool where the email is the username, records Cognito's UUID and updates and deletes by it", async function () {
         const pool = await createTestPool(cognito.client, { emailAsUsername: true });
         const users = ["ann@example.com", "ben@example.com"].map((email) => ({ username: email, attributes: { email, name: "A" } }));
-        const inputs = await checked({ userPoolId: pool.id, declaredUsers: users, rates: UNPACED });
+        const inputs = await checked({ userPoolId: pool.id, declaredUsers: users, rates: UNPACED_RATES });
         const { id, outs } = await handlers.create(inputs);
         const created = outs as BatchOutputs;
         assert.match(created.users["ann@example.com"].cognitoUsername, /^[0-9a-f-]{36}$/);
         const next = await checked({
             userPoolId: pool.id,
             declaredUsers: [{ ...users[0], attributes: { email: "ann@example.com", name: "B" } }],
-            rates: UNPACED,
+            rates: UNPACED_RATES,
         });
         const updated = (await handlers.update(id, created, next)).outs as BatchOutputs;
         const stored = await getStoredUser(cognito.client, pool.id, created.users["ann@example.com"].cognitoUsername);
@@ -298,7 +296,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
                     { username: "ann@example.com", attributes: { email: "ann@example.com" } },
                     { username: "bob@example.com", attributes: { email: "bob@example.com" } },
                 ],
-                rates: UNPACED,
+                rates: UNPACED_RATES,
             });
             const { id, outs } = await handlers.create(inputs);
             const recorded = outs as BatchOutputs;
@@ -334,7 +332,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
                     { username: "feeble", password: weak },
                     { username: "plain" },
                 ],
-                rates: UNPACED,
+                rates: UNPACED_RATES,
             });
             await assert.rejects(handlers.create(inputs), (error: Error) => {
                 assert.match(error.message, /\[VALIDATION_ERROR\]/);
@@ -365,7 +363,10 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
                     attributes: { email: `storm-${i}@example.com` },
                     groups: i % 2 ? ["viewers"] : [],
                 }));
-                const inputs = await checked({ userPoolId: pool.id, declaredUsers: users, rates: UNPACED, maxAttempts: 2 }, storm.endpoint);
+                const inputs = await checked(
+                    { userPoolId: pool.id, declaredUsers: users, rates: UNPACED_RATES, maxAttempts: 2 },
+                    storm.endpoint,
+                );
                 const { outs } = await handlers.create(inputs);
                 assert.ok(storm.counts().total.rateLimit >= 10, "the storm throttled requests");
                 assert.equal((outs as BatchOutputs).count, 150);
@@ -385,7 +386,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
                 attributes: { email: `bulk-${i}@example.com` },
                 password: newPassword(),
             }));
-            const inputs = await checked({ userPoolId: pool.id, declaredUsers: users, rates: UNPACED, batchName: "bulk" });
+            const inputs = await checked({ userPoolId: pool.id, declaredUsers: users, rates: UNPACED_RATES, batchName: "bulk" });
             // What real Cognito answers for an attribute missing from the pool's schema (cognito-local accepts any).
             const rejected = "Attributes did not conform to the schema: custom:bogus: Attribute does not exist in the schema.";
             proxy.setRule(({ operation, body }) =>
@@ -456,7 +457,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             }));
             // Paced so the kill lands mid-batch: creating 400 users at 60 per second takes several seconds.
             const inputs = await checked(
-                { userPoolId: pool.id, declaredUsers: users, rates: { ...UNPACED, userCreation: 60 } },
+                { userPoolId: pool.id, declaredUsers: users, rates: { ...UNPACED_RATES, userCreation: 60 } },
                 cognito.endpoint,
             );
 
@@ -483,14 +484,14 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             assert.ok(atKill >= 100 && atKill < total, `the child was killed mid-batch (${atKill} users existed)`);
 
             // Nothing proves the killed run's users are this batch's: adoption only when asked.
-            const refused = await expectBatchError(() => handlers.create({ ...inputs, rates: UNPACED }));
+            const refused = await expectBatchError(() => handlers.create({ ...inputs, rates: UNPACED_RATES }));
             assert.equal(refused.code, "USER_EXISTS");
             assert.ok(refused.failures.length >= atKill && refused.failures.every((f) => f.code === "USER_EXISTS"));
             assert.match(refused.message, /Set `adoptExisting: true` on the batch/);
             const partial = refused.properties as unknown as BatchOutputs;
             assert.equal(partial.count + refused.failures.length, total, "the users this run created are recorded");
 
-            const { outs } = await handlers.update(refused.id!, partial, { ...inputs, rates: UNPACED, adoptExisting: true });
+            const { outs } = await handlers.update(refused.id!, partial, { ...inputs, rates: UNPACED_RATES, adoptExisting: true });
             const recorded = outs as BatchOutputs;
             assert.equal(recorded.count, total);
             const stored = await listPoolUsers(cognito.client, pool.id);

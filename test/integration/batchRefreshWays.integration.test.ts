@@ -18,15 +18,13 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/batch/handlers";
 import { BatchOperationError } from "../../provider/batch/errors";
-import { QUOTA_CATEGORIES, QuotaRates } from "../../provider/batch/quotas";
 import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
-import { createTestPool, startTestCognito, TEST_REGION } from "../support/cognito";
+import { createTestPool, startTestCognito, TEST_REGION, UNPACED_RATES } from "../support/cognito";
 import { FaultProxy, startFaultProxy } from "../support/faultProxy";
 import { startMoto } from "../support/moto";
 
 const PROVIDER = "exports.handler = () => ({ /* serialized provider */ })";
-const UNPACED: QuotaRates = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 0]));
 /** More than two pages of 60. */
 const USERS = 130;
 const GROUPS = ["viewers", "editors", "extra"];
@@ -83,7 +81,14 @@ for (const emulator of EMULATORS) {
             }));
             const result = await handlers.check(
                 {},
-                { region: TEST_REGION, endpoint: proxy.endpoint, userPoolId: poolId, declaredUsers, rates: UNPACED, batchName: "ways" },
+                {
+                    region: TEST_REGION,
+                    endpoint: proxy.endpoint,
+                    userPoolId: poolId,
+                    declaredUsers,
+                    rates: UNPACED_RATES,
+                    batchName: "ways",
+                },
             );
             assert.deepEqual(result.failures ?? [], []);
             const inputs = { ...(result.inputs as unknown as BatchInputs), __provider: PROVIDER } as BatchInputs;

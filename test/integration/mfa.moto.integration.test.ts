@@ -10,13 +10,12 @@ import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import * as batchHandlers from "../../provider/batch/handlers";
-import { QUOTA_CATEGORIES, QuotaRates } from "../../provider/batch/quotas";
 import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/user/handlers";
 import { UserInputs, UserOutputs } from "../../provider/shared/types";
 import { forgetMfaFacts } from "../../provider/shared/gatewaySignIn";
-import { expectError, listPoolUsers } from "../support/cognito";
+import { expectError, listPoolUsers, UNPACED_RATES } from "../support/cognito";
 import { enablePoolMfa, signInWithTotp, wrongCode } from "../support/mfa";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";
 
@@ -25,7 +24,6 @@ function goodPassword(): string {
 }
 
 const SMS_ROLE = "arn:aws:iam::123456789012:role/cognito-sms";
-const UNPACED: QuotaRates = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 0]));
 
 describe("MFA against moto's server (integration)", function () {
     this.timeout(120000);
@@ -170,7 +168,7 @@ describe("MFA against moto's server (integration)", function () {
             endpoint: moto.endpoint,
             userPoolId: pool.id,
             clientId: pool.clientId,
-            rates: UNPACED,
+            rates: UNPACED_RATES,
             batchName: "mfa-batch",
             declaredUsers: [
                 { username: "batch-totp-1", mfa: { totp: true } },

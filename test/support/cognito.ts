@@ -4,6 +4,7 @@
  * tests assert on what is really stored, not on what the provider says it stored. The pool, user and
  * sign-in helpers work against moto's server too (./moto.ts).
  */
+import { QUOTA_CATEGORIES, QuotaCategory } from "../../provider/batch/quotas";
 import {
     AdminGetUserCommand,
     AdminInitiateAuthCommand,
@@ -24,6 +25,11 @@ import { CognitoLocal, CognitoLocalOptions, startCognitoLocal, useDummyCredentia
 
 /** The Region tests declare; cognito-local ignores it, the SDK needs one. */
 export const TEST_REGION = "us-east-1";
+
+/** Every quota category at 0, no pacing: the embedded Cognitos have no quotas, and big tests need not wait for real ones. */
+export const UNPACED_RATES: Readonly<Record<QuotaCategory, number>> = Object.fromEntries(
+    QUOTA_CATEGORIES.map((category) => [category, 0]),
+) as Record<QuotaCategory, number>;
 
 /** A running cognito-local with an SDK client for it. */
 export interface TestCognito {
