@@ -96,6 +96,7 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         adoptExisting: adoptExisting as boolean,
         batchName: isKnown(raw.batchName) ? (raw.batchName as string) : undefined,
         clientId: base.inputs.clientId,
+        resourceUrn: base.inputs.resourceUrn,
     });
 
     const rawPasswords = raw.userPasswords;

@@ -38,9 +38,9 @@ export class BatchOperationError extends CognitoUserError {
     }
 }
 
-/** One line per failed user: `create "alice": AdminCreateUser failed for user ...`. */
+/** One line per failed user, its code first as in every error of the provider: `[COGNITO_ERROR] create "alice": AdminCreateUser failed for user ...`. */
 export function failureLine(failure: BatchUserFailure): string {
-    return `${failure.action} "${failure.username}": ${failure.message}`;
+    return `[${failure.code}] ${failure.action} "${failure.username}": ${failure.message}`;
 }
 
 function reasonsOf(failures: BatchUserFailure[]): string[] {

@@ -10,7 +10,8 @@ import { RateLimiter } from "limiter";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { connectionOf, createCognitoClient } from "../shared/connection";
 import { CognitoUserError, errorShape, redact } from "../shared/errors";
-import { CognitoGateway } from "../shared/gateway";
+import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/gateway";
+import { printProgress } from "../shared/notices";
 import { UserInputs } from "../shared/types";
 import { createUser } from "../user/create";
 import { deleteUser } from "../user/delete";
@@ -20,27 +21,8 @@ import { categoryOfCommand, QuotaCategory, resolveRates } from "./quotas";
 import { BatchState } from "./state";
 import { BatchOutputs, BatchSettings, BatchUserFailure, BatchUserRecord } from "./types";
 
-/** Where progress lines go. */
-export type ProgressSink = (line: string) => void;
-
-/**
- * Progress goes to stderr: the engine forwards each line a provider plugin writes there to the
- * `pulumi up` output as it comes (as an info message), the only channel a dynamic provider has.
- */
-const stderrSink: ProgressSink = (line) => {
-    process.stderr.write(`${line}\n`);
-};
-let progressSink: ProgressSink = stderrSink;
-
-/** Redirects progress lines (tests capture them); without an argument, back to stderr. */
-export function setProgressSink(sink?: ProgressSink): void {
-    progressSink = sink ?? stderrSink;
-}
-
-/** Prints one progress line (to stderr, or where `setProgressSink` sent them). */
-export function printProgress(line: string): void {
-    progressSink(line);
-}
+export { printProgress, setProgressSink } from "../shared/notices";
+export type { NoticeSink as ProgressSink } from "../shared/notices";
 
 /** Batches smaller than this print no progress. */
 export const PROGRESS_MIN_USERS = 20;
@@ -69,7 +51,7 @@ export class Progress {
         const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
         const rate = Math.round(this.succeeded / seconds);
         const failed = this.failed > 0 ? `, ${this.failed} failed` : "";
-        progressSink(`${this.label}: ${this.succeeded}/${this.total} users ${this.verb}${failed} (${rate}/s)`);
+        printProgress(`${this.label}: ${this.succeeded}/${this.total} users ${this.verb}${failed} (${rate}/s)`);
     }
 }
 
@@ -129,6 +111,12 @@ export async function runPool<T>(items: readonly T[], concurrency: number, worke
     await Promise.all(lanes);
 }
 
+/**
+ * The identity gate of a batch's writes (./identities.ts): the proof for writing to a recorded user, or
+ * undefined when it is gone; raises when another user now holds its Username.
+ */
+export type ProveIdentity = (username: string, recorded: RecordedIdentity, action: "update" | "delete") => Promise<ProvenUser | undefined>;
+
 /** How the batch retries a user whose call ended throttled. */
 export interface ThrottleRetry {
     /** Further tries after the first. */
@@ -171,6 +159,8 @@ export interface BatchRun {
     label: string;
     /** Throttle retries (tests shorten them). */
     retry: ThrottleRetry;
+    /** The AWS account recorded for the batch's pool (absent in state of earlier versions): proves a missing pool deleted. */
+    accountId?: string;
 }
 
 /** Starts a batch operation from recorded outputs (none for a create). */
@@ -182,6 +172,7 @@ export function openRun(settings: BatchSettings, olds?: Partial<BatchOutputs>, r
         failures: [],
         label: settings.batchName ?? "CognitoUserBatch",
         retry,
+        accountId: olds?.accountId,
     };
 }
 
@@ -226,12 +217,16 @@ export async function createUsers(run: BatchRun, users: UserInputs[]): Promise<v
     });
 }
 
-/** Updates the users in place; a failed user is recorded as far as its update got, so the next run finishes it. */
-export async function updateUsers(run: BatchRun, updates: PlannedUpdate[]): Promise<void> {
+/**
+ * Updates the users in place, each written only once `prove` proved it the recorded user; a failed
+ * user is recorded as far as its update got, so the next run finishes it.
+ */
+export async function updateUsers(run: BatchRun, updates: PlannedUpdate[], prove: ProveIdentity): Promise<void> {
     const progress = new Progress(run.label, "updated", updates.length);
     await runPool(updates, run.settings.concurrency, async ({ olds, news }) => {
         try {
-            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.cognito, olds, news));
+            const proven = await prove(news.username, olds, "update");
+            const outputs = await withThrottleRetry(run.retry, () => updateUser(run.cognito, olds, news, proven));
             run.state.set(news.username, outputs);
             progress.tick(true);
         } catch (error) {
@@ -242,13 +237,22 @@ export async function updateUsers(run: BatchRun, updates: PlannedUpdate[]): Prom
     });
 }
 
-/** Deletes the users; a user already gone counts as deleted; a failed one stays recorded. */
-export async function deleteUsers(run: BatchRun, users: Array<{ username: string; record: BatchUserRecord }>): Promise<void> {
+/**
+ * Deletes the users, each only once `prove` proved it the recorded user; a user already gone (or
+ * whose pool is proven deleted) counts as deleted; a failed one, or one whose Username another user now
+ * holds, stays recorded.
+ */
+export async function deleteUsers(
+    run: BatchRun,
+    users: Array<{ username: string; record: BatchUserRecord }>,
+    prove: ProveIdentity,
+): Promise<void> {
     const progress = new Progress(run.label, "deleted", users.length);
     await runPool(users, run.settings.concurrency, async ({ username, record }) => {
         try {
-            const context = { ...run.settings, username };
-            await withThrottleRetry(run.retry, () => deleteUser(run.cognito, context, record.cognitoUsername, record.sub));
+            const proven = await prove(username, record, "delete");
+            const context = { ...run.settings, username, accountId: run.accountId };
+            if (proven) await withThrottleRetry(run.retry, () => deleteUser(run.cognito, context, record, proven));
             run.state.remove(username);
             progress.tick(true);
         } catch (error) {

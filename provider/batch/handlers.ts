@@ -12,10 +12,12 @@ import { checkResult, Handlers, RawInputs, withProviderOf, WithProvider } from "
 import { declaredPasswordProblems } from "../shared/password";
 import { poolPasswordPolicy } from "../shared/poolPolicy";
 import { isUnknown } from "../shared/unknown";
-import { assertSameUserAt } from "../user/update";
+import { poolAccount } from "../user/read";
+import { proveUpdateTarget } from "../user/update";
 import { checkBatch } from "./check";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, updateUsers } from "./executor";
+import { BatchIdentities } from "./identities";
 import { readUsers } from "./refresh";
 import { batchReplaces, BatchPlan, batchSettingsChanges, planBatch, planHasChanges, settingsOf, userInputsOf, userOutputsOf } from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
@@ -80,13 +82,30 @@ async function assertPlannedPasswords(run: BatchRun, plan: BatchPlan): Promise<v
     }
 }
 
-/** Runs a plan: deletes first (freeing usernames and aliases), then updates, then creates. */
+/** Records the pool's account in the run when its state does not yet (created now, or by an earlier version). */
+async function learnAccount(run: BatchRun): Promise<void> {
+    run.accountId ??= await poolAccount(run.cognito, { ...run.settings, username: `(${run.label})` });
+}
+
+/** The outputs to record: every user the run knows, the settings, and the pool's account. */
+function outputsOf(run: BatchRun): BatchOutputs {
+    const outs = run.state.toOutputs(run.settings);
+    return run.accountId ? { ...outs, accountId: run.accountId } : outs;
+}
+
+/**
+ * Runs a plan: deletes first (freeing usernames and aliases), then updates, then creates. Every user
+ * deleted or updated is first proven the recorded one (./identities.ts).
+ */
 async function execute(run: BatchRun, plan: BatchPlan): Promise<void> {
     try {
         await assertPlannedPasswords(run, plan);
-        if (plan.delete.length > 0) await deleteUsers(run, plan.delete);
-        if (plan.update.length > 0) await updateUsers(run, plan.update);
+        const identities = await BatchIdentities.open(run, plan.delete.length + plan.update.length);
+        const prove = identities.prove.bind(identities);
+        if (plan.delete.length > 0) await deleteUsers(run, plan.delete, prove);
+        if (plan.update.length > 0) await updateUsers(run, plan.update, prove);
         if (plan.create.length > 0) await createUsers(run, plan.create);
+        await learnAccount(run);
     } finally {
         run.cognito.destroy();
     }
@@ -105,7 +124,13 @@ async function assertSameUsersAt(run: BatchRun, olds: BatchOutputs): Promise<voi
     const sample = Object.entries(olds.users ?? {}).slice(0, USERS_PROVING_A_MOVE);
     for (const [username, record] of sample) {
         const user = userOutputsOf(recorded, username, record, passwords);
-        await assertSameUserAt(run.cognito, user, userInputsOf(run.settings, username, { attributes: record.attributes }));
+        const ref = { userPoolId: run.settings.userPoolId, username, resourceUrn: run.settings.resourceUrn };
+        await proveUpdateTarget(
+            run.cognito,
+            { ...user, accountId: olds.accountId },
+            userInputsOf(run.settings, username, { attributes: record.attributes }),
+            ref,
+        );
     }
 }
 
@@ -120,7 +145,7 @@ function counts(run: BatchRun, plan: BatchPlan): string {
 
 /** The error for users that failed while others succeeded: carries the state to record. */
 function partialFailure(run: BatchRun, plan: BatchPlan, id: string, inputs: WithProvider<BatchInputs>): BatchOperationError {
-    const outs = run.state.toOutputs(run.settings);
+    const outs = outputsOf(run);
     const summary =
         `${run.label}: ${run.failures.length} users failed (${counts(run, plan)}); the ${outs.count} users that exist are recorded. ` +
         "Fix the cause and run `pulumi up` again: it retries only the failed users.";
@@ -143,7 +168,7 @@ export async function create(inputs: WithProvider<BatchInputs>): Promise<{ id: s
             const summary = `${run.label}: every one of the ${plan.create.length} users failed; nothing was created.`;
             throw new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures);
         }
-        return { id, outs: run.state.toOutputs(settings) };
+        return { id, outs: outputsOf(run) };
     });
 }
 
@@ -157,7 +182,7 @@ export async function update(id: string, olds: BatchOutputs, news: WithProvider<
         if (moved) await assertSameUsersAt(run, olds).catch((error) => (run.cognito.destroy(), Promise.reject(error)));
         await execute(run, plan);
         if (run.failures.length > 0) throw partialFailure(run, plan, id, news);
-        return { outs: run.state.toOutputs(settings) };
+        return { outs: outputsOf(run) };
     });
 }
 
@@ -173,6 +198,7 @@ export async function read(id: string, props: Partial<BatchOutputs> = {}): Promi
         const settings = settingsOf(props as BatchOutputs);
         const run = openRun(settings, props);
         try {
+            await learnAccount(run);
             await readUsers(run, props);
         } finally {
             run.cognito.destroy();
@@ -181,7 +207,7 @@ export async function read(id: string, props: Partial<BatchOutputs> = {}): Promi
             const summary = `${run.label}: reading ${run.failures.length} of ${Object.keys(props.users).length} users failed; nothing was changed in the state.`;
             throw new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures);
         }
-        return { id, props: run.state.toOutputs(settings) };
+        return { id, props: outputsOf(run) };
     });
 }
 
@@ -193,7 +219,8 @@ export async function remove(_id: string, props: Partial<BatchOutputs>): Promise
         const run = openRun(settings, props);
         const users = Object.entries(props.users).map(([username, record]) => ({ username, record }));
         try {
-            await deleteUsers(run, users);
+            const identities = await BatchIdentities.open(run, users.length);
+            await deleteUsers(run, users, identities.prove.bind(identities));
         } finally {
             run.cognito.destroy();
         }

@@ -31,6 +31,7 @@ export function settingsOf(source: BatchSettings): BatchSettings {
         adoptExisting: source.adoptExisting,
         batchName: source.batchName,
         clientId: source.clientId,
+        resourceUrn: source.resourceUrn,
     });
 }
 

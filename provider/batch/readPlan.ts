@@ -7,6 +7,7 @@
  */
 import { LIST_PAGE_SIZE } from "../shared/gateway";
 import type { CognitoUserRecord } from "../shared/gateway";
+import { judgeIdentity } from "../shared/identity";
 import { DEFAULT_QUOTA_RATES, QuotaCategory } from "./quotas";
 import { BatchUserRecord } from "./types";
 
@@ -139,7 +140,7 @@ export function needsUserRead(record: BatchUserRecord): boolean {
 
 /**
  * The user of a scan that is the recorded user: listed under the recorded canonical Username, with the
- * recorded sub (as `getRecordedUser` demands of `AdminGetUser`'s answer). Undefined when not: the caller
+ * recorded sub (the identity gate's rule, `judgeIdentity`). Undefined when not: the caller
  * then asks `AdminGetUser` by the recorded Username, so a scan never by itself declares a user gone.
  */
 export function scannedUserOf(
@@ -147,9 +148,23 @@ export function scannedUserOf(
     record: Pick<BatchUserRecord, "cognitoUsername" | "sub">,
 ): CognitoUserRecord | undefined {
     const user = scanned.get(record.cognitoUsername);
-    if (!user || user.username !== record.cognitoUsername) return undefined;
-    if (record.sub && user.attributes.sub && user.attributes.sub !== record.sub) return undefined;
-    return user;
+    return judgeIdentity(user, record).kind === "same" ? user : undefined;
+}
+
+/**
+ * How a batch proves the identities of the recorded users it is about to write to (update or delete):
+ * one `AdminGetUser` each, or the pool in pages of `ListUsers` (Username and sub, 60 a page), whichever
+ * costs fewer quota seconds; with the pages' budget (past it, the scan stops and the users are proven one
+ * by one, so a low estimate of the pool costs at most twice the per-user way).
+ */
+export function chooseProofWay(
+    writes: number,
+    poolUsers: number | undefined,
+    rates: Record<QuotaCategory, number>,
+): { way: ReadWay; maxPages: number } {
+    const perUser = quotaSeconds(writes, "userRead", rates);
+    const pages = quotaSeconds(pagesFor(Math.max(poolUsers ?? writes, writes)), "userList", rates);
+    return { way: pages < perUser ? "pages" : "per-user", maxPages: Math.floor(perUser / quotaSeconds(1, "userList", rates)) };
 }
 
 /** Each user's groups, sorted, from every group's members (canonical Usernames). */

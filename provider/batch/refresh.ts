@@ -4,12 +4,14 @@
  * less against Cognito's quotas (./readPlan.ts): one by one (`AdminGetUser`, `AdminListGroupsForUser`),
  * or the pool in pages (`ListUsers`; `ListGroups`, then `ListUsersInGroup` per group). Both ways make
  * the same outputs: a recorded user is its recorded Username with its recorded sub, a user a scan does
- * not show is asked for by `AdminGetUser` before it counts as gone, and a missing pool is never "gone".
+ * not show is asked for by `AdminGetUser` before it counts as gone, a user whose Username another user
+ * now holds is dropped with a warning, and a missing pool is "gone" only when proven deleted.
  */
-import { describeConnection } from "../shared/connection";
-import { isResourceNotFound, poolNotFoundError } from "../shared/errors";
+import { isResourceNotFound } from "../shared/errors";
 import { CognitoUserRecord, UserRef } from "../shared/gateway";
-import { getRecordedUser, outputsOfRead } from "../user/read";
+import { printWarning } from "../shared/notices";
+import { assertMissingPoolGone } from "../shared/poolMissing";
+import { outputsOfRead, proveRecordedUser } from "../user/read";
 import { BatchRun, printProgress, Progress, PROGRESS_MIN_USERS, recordFailure, runPool, withThrottleRetry } from "./executor";
 import { userInputsOf, userOutputsOf } from "./plan";
 import { resolveRates } from "./quotas";
@@ -25,6 +27,7 @@ import {
     ReadWaySetting,
     scannedUserOf,
 } from "./readPlan";
+import { allPages, batchRef, scanUsers } from "./scan";
 import { BatchOutputs, BatchUserRecord } from "./types";
 
 /**
@@ -43,37 +46,6 @@ export function readWaySetting(env: NodeJS.ProcessEnv = process.env): ReadWaySet
 interface PoolScan {
     users?: Map<string, CognitoUserRecord>;
     groups?: Map<string, string[]>;
-}
-
-/** Raised to stop a scan that went over its page budget. */
-class OverBudget extends Error {}
-
-/** Every page of a listing, each page retried after throttling; OverBudget past `budget.pages` pages. */
-async function allPages<T>(
-    run: BatchRun,
-    budget: { pages: number },
-    page: (token?: string) => Promise<{ items: T[]; nextToken?: string }>,
-) {
-    const items: T[] = [];
-    let token: string | undefined;
-    do {
-        if (budget.pages-- <= 0) throw new OverBudget();
-        const answer = await withThrottleRetry(run.retry, () => page(token));
-        items.push(...answer.items);
-        token = answer.nextToken;
-    } while (token);
-    return items;
-}
-
-/** The pool's users in pages of `ListUsers`; undefined past the budget. */
-async function scanUsers(run: BatchRun, ref: UserRef, maxPages: number): Promise<Map<string, CognitoUserRecord> | undefined> {
-    try {
-        const users = await allPages(run, { pages: maxPages }, (nextToken) => run.cognito.listUsersPage({ user: ref, nextToken }));
-        return new Map(users.map((user) => [user.username, user]));
-    } catch (error) {
-        if (error instanceof OverBudget) return undefined;
-        throw error;
-    }
 }
 
 /**
@@ -113,7 +85,7 @@ const wayText = (way: ReadWay) => (way === "pages" ? "in pages" : "one by one");
  */
 async function scanPool(run: BatchRun, users: ReadonlyArray<[string, BatchUserRecord]>, setting: ReadWaySetting): Promise<PoolScan> {
     if (setting === "per-user" || users.length === 0) return {};
-    const ref: UserRef = { userPoolId: run.settings.userPoolId, username: `(${run.label})` };
+    const ref = batchRef(run);
     let facts = refreshFactsOf(users, resolveRates(run.settings.rates));
     if (setting === "auto") {
         if (!pagesCouldPay(facts)) return {};
@@ -139,12 +111,13 @@ export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>, 
     try {
         scan = await scanPool(run, users, setting);
     } catch (error) {
-        // The pool is missing: every user fails as a per-user read would, and none is taken for gone.
+        // The pool is missing: its users are gone only if the pool is proven deleted; else every user fails, none dropped.
         const operation = (error as { operation?: string }).operation ?? "ListUsers";
-        const where = describeConnection(run.settings);
-        for (const [username] of users) {
-            const notFound = poolNotFoundError({ operation, username, userPoolId: run.settings.userPoolId, where, recorded: true });
-            recordFailure(run, username, "read", notFound, []);
+        try {
+            await assertMissingPoolGone(run.cognito, { ...run.settings, accountId: run.accountId }, batchRef(run), operation);
+            for (const [username] of users) run.state.remove(username);
+        } catch (notGone) {
+            for (const [username] of users) recordFailure(run, username, "read", notGone, []);
         }
         return;
     }
@@ -162,12 +135,17 @@ export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>, 
                 generatePassword: record.generatePassword,
             });
             const scanned = scan.users && !needsUserRead(record) ? scannedUserOf(scan.users, record) : undefined;
-            const user =
-                scanned ??
-                (await withThrottleRetry(run.retry, () =>
-                    getRecordedUser(run.cognito, inputs, { cognitoUsername: record.cognitoUsername, sub: record.sub }),
-                ));
-            if (user) {
+            const verdict = scanned
+                ? run.cognito.identify(scanned, record, { userPoolId: inputs.userPoolId, username })
+                : await withThrottleRetry(run.retry, () =>
+                      proveRecordedUser(
+                          run.cognito,
+                          { ...inputs, accountId: run.accountId, resourceUrn: run.settings.resourceUrn },
+                          record,
+                      ),
+                  );
+            if (verdict.kind === "same") {
+                const user = verdict.record;
                 // Groups from the scan only for a user the scan saw: one it missed is read whole, as before.
                 const inScan = scan.users?.has(user.username) ?? false;
                 const groups =
@@ -177,11 +155,23 @@ export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>, 
                               run.cognito.adminListGroupsForUser({ user: inputs, username: user.username }),
                           );
                 run.state.set(username, outputsOfRead(inputs, user, groups, olds));
-            } else run.state.remove(username);
+            } else {
+                if (verdict.kind === "takenOver") warnTakenOver(run, username, record, verdict.foundSub);
+                run.state.remove(username);
+            }
             progress.tick(true);
         } catch (error) {
             recordFailure(run, username, "read", error, []);
             progress.tick(false);
         }
     });
+}
+
+/** The warning of a refresh that drops a user whose Username another user now holds. */
+function warnTakenOver(run: BatchRun, username: string, record: BatchUserRecord, foundSub: string): void {
+    printWarning(
+        `${run.label}: user "${username}": the username ${record.cognitoUsername} now belongs to another user (sub ${foundSub}); ` +
+            `the recorded user (sub ${record.sub}) is gone. The refresh drops it from the batch, and leaves the other user alone; ` +
+            "declare another username for it, or remove it from the declaration (set `adoptExisting: true` only if that user is in fact yours).",
+    );
 }

@@ -100,6 +100,8 @@ export interface BatchSettings {
     clientId?: string;
     /** The resource's name, for progress lines. */
     batchName?: string;
+    /** The resource's URN, as the program computes it: named by errors whose way out needs it. No diff compares it. */
+    resourceUrn?: string;
 }
 
 /**
@@ -148,6 +150,12 @@ export interface BatchOutputs extends BatchSettings {
     totpSecrets?: Record<string, string>;
     /** How many users the batch manages. */
     count: number;
+    /**
+     * The AWS account that holds the pool (from its ARN), recorded at create or at the first refresh or
+     * update of a batch an earlier version recorded: a pool that cannot be found is taken for deleted only
+     * when the caller's credentials prove to act in this account.
+     */
+    accountId?: string;
 }
 
 /** One user's failure in a batch operation: never carries a password. */

@@ -3,6 +3,7 @@
  * method, never at module scope: Pulumi serializes the provider, and a live client cannot be serialized.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { STSClient } from "@aws-sdk/client-sts";
 
 /** Where and how to reach Cognito. Recorded in state so read and delete reach the service that holds the user. */
 export interface Connection {
@@ -26,6 +27,36 @@ export function describeConnection(connection: Partial<Connection>): string {
     const where = connection.endpoint ? `endpoint ${connection.endpoint}` : "AWS's endpoint";
     const who = connection.profile ? `profile "${connection.profile}"` : "the default credential chain";
     return `Region ${connection.region ?? "(none)"}, ${where}, ${who}`;
+}
+
+/**
+ * Whether an endpoint is an emulator on this machine (`localhost`, `127.0.0.0/8`, `[::1]`). Only such an
+ * endpoint is asked for STS as well, and only an emulator there without STS may count as having no
+ * accounts; any other endpoint (FIPS, VPC) is AWS and proves nothing.
+ */
+export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
+    if (!endpoint) return false;
+    let host: string;
+    try {
+        host = new URL(endpoint).hostname;
+    } catch {
+        return false;
+    }
+    return host === "localhost" || host === "[::1]" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * An STS client with the connection's credentials and Region: at a loopback emulator's endpoint (moto and
+ * LocalStack serve STS on the same port), otherwise at AWS's own STS, whatever the environment says.
+ */
+export function createStsClient(connection: Connection): STSClient {
+    return new STSClient({
+        region: connection.region,
+        endpoint: isLoopbackEndpoint(connection.endpoint) ? connection.endpoint : undefined,
+        ignoreConfiguredEndpointUrls: true,
+        profile: connection.profile,
+        maxAttempts: connection.maxAttempts,
+    });
 }
 
 /** What the service's clock said, read from the `Date` header of the latest answer, against the local clock. */

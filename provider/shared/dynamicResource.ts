@@ -32,11 +32,16 @@ export function providerText(subpath: ProviderSubpath): string {
 /**
  * A dynamic resource of this package, registered exactly as `pulumi.dynamic.Resource` registers one (type
  * `pulumi-nodejs:dynamic/cognito:<type>`, served by the same dynamic-provider host), with `provider`, a
- * `providerText`, as its `__provider` instead of a serialized closure.
+ * `providerText`, as its `__provider` instead of a serialized closure, and its own URN as the input
+ * `resourceUrn`, for the errors that must name it.
  */
 export abstract class PackageDynamicResource extends pulumi.CustomResource {
     protected constructor(provider: string, type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
         if (PROVIDER_KEY in props) throw new Error(`a dynamic resource must not define ${PROVIDER_KEY}`);
-        super(`pulumi-nodejs:dynamic/cognito:${type}`, name, { ...props, [PROVIDER_KEY]: provider }, opts);
+        const fullType = `pulumi-nodejs:dynamic/cognito:${type}`;
+        // The provider never learns a resource's URN, yet the way out of some errors is a command that
+        // needs it (`pulumi state delete`): the program computes it as the engine will.
+        const resourceUrn = pulumi.createUrn(name, fullType, opts?.parent);
+        super(fullType, name, { ...props, resourceUrn, [PROVIDER_KEY]: provider }, opts);
     }
 }

@@ -11,6 +11,8 @@ export type CognitoUserErrorCode =
     | "USER_EXISTS"
     /** The user, pool or group does not exist. */
     | "NOT_FOUND"
+    /** The recorded Username now belongs to another user (another sub): nothing is written to it. */
+    | "IDENTITY_MISMATCH"
     /** Cognito kept answering `TooManyRequestsException` after every retry. */
     | "THROTTLED"
     /** A step after `AdminCreateUser` failed and the new user could not be deleted again. */
@@ -61,7 +63,9 @@ export class CognitoUserError extends Error implements CognitoUserErrorShape {
 export function errorShape(error: unknown): CognitoUserErrorShape {
     if (error instanceof CognitoUserError) return error.toJSON();
     const text = error instanceof Error ? error.message : String(error);
-    const match = /\[(VALIDATION_ERROR|USER_EXISTS|NOT_FOUND|THROTTLED|ROLLBACK_FAILED|COGNITO_ERROR)\] ([\s\S]*)/.exec(text);
+    const match = /\[(VALIDATION_ERROR|USER_EXISTS|NOT_FOUND|IDENTITY_MISMATCH|THROTTLED|ROLLBACK_FAILED|COGNITO_ERROR)\] ([\s\S]*)/.exec(
+        text,
+    );
     if (match) return { code: match[1] as CognitoUserErrorCode, message: match[2].trim() };
     return { code: "COGNITO_ERROR", message: text };
 }
@@ -142,9 +146,15 @@ export async function withCognitoUserErrors<T>(work: () => Promise<T>): Promise<
     }
 }
 
+/** A resource's URN quoted for a command, or how to find it when the state does not record it (written by an earlier version). */
+export function urnText(resourceUrn: string | undefined): string {
+    return resourceUrn ? `'${resourceUrn}'` : "'<its URN>' (`pulumi stack --show-urns` lists it)";
+}
+
 /**
- * The error for a pool Cognito cannot find. For a recorded user (`recorded`), never taken for "user
- * gone": Cognito answers the same for a pool in another Region or account, or seen with other credentials.
+ * The error for a pool Cognito cannot find. For a recorded user (`recorded`), not taken for "user gone"
+ * without proof (`why` says what is missing: ./poolMissing.ts): Cognito answers the same for a pool in
+ * another Region or account, or seen with other credentials.
  */
 export function poolNotFoundError(context: {
     operation: string;
@@ -152,12 +162,15 @@ export function poolNotFoundError(context: {
     userPoolId: string;
     where: string;
     recorded?: boolean;
+    why?: string;
+    resourceUrn?: string;
 }): CognitoUserError {
     const start = `${context.operation} failed for user "${context.username}": pool ${context.userPoolId} cannot be found at ${context.where} (ResourceNotFoundException).`;
+    const urn = urnText(context.resourceUrn);
     const rest = context.recorded
-        ? " The user is not taken for gone: Cognito answers the same for a pool in another Region or AWS account, " +
-          "or seen with another account's credentials. Run again with the credentials (profile, AWS_PROFILE) of the account that holds the pool. " +
-          "If the pool was deleted, its users went with it: remove this resource from the state with `pulumi state delete <its URN>`."
+        ? " The user is not taken for gone: Cognito answers the same for a pool in another Region or AWS account, or seen with another account's credentials." +
+          (context.why ? ` ${context.why}` : "") +
+          ` Nothing was changed. If the pool was deleted and the account cannot be proven, remove this resource from the state with \`pulumi state delete ${urn}\`.`
         : " Check the pool id, and that the credentials (profile, AWS_PROFILE) are those of the account that holds it.";
     return new CognitoUserError("NOT_FOUND", start + rest, { operation: context.operation, cognitoName: "ResourceNotFoundException" });
 }

@@ -2,8 +2,9 @@
  * The Cognito gateway's sign-in and MFA operations (`CognitoGateway` in ./gateway.ts inherits them):
  * the pool's MFA configuration and an app client's flows, read once per run; signing in as a user and
  * answering a challenge (with the SECRET_HASH a client with a secret needs); enrolling a software token;
- * setting a user's MFA preference. Every password, session, token and client secret a request carries is
- * kept out of its errors.
+ * setting a user's MFA preference. Each acts as or on one user, so each takes a `ProvenUser` (the identity
+ * gate of ./gatewayBase.ts). Every password, session, token and client secret a request carries is kept
+ * out of its errors.
  */
 import * as crypto from "crypto";
 import {
@@ -20,7 +21,7 @@ import {
     SetUserMFAPreferenceCommand,
     VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { GatewayBase, UserRef, UserRequest } from "./gatewayBase";
+import { GatewayBase, ProvenUser, UserRef } from "./gatewayBase";
 import type { MfaSettings } from "./mfa";
 
 /** A pool's MFA configuration, from `GetUserPoolMfaConfig`. */
@@ -98,17 +99,18 @@ export abstract class CognitoSignIn extends GatewayBase {
      * Signs in with a password: `AdminInitiateAuth` for the admin flow, else `InitiateAuth`. `purpose`
      * names the call in errors: `AdminInitiateAuth (to set MFA)`.
      */
-    initiateAuth(request: UserRequest & { client: SignInClient; password: string; purpose: string }): Promise<AuthAnswer> {
-        const { client: app, username, password } = request;
+    initiateAuth(request: { user: ProvenUser; client: SignInClient; password: string; purpose: string }): Promise<AuthAnswer> {
+        const { client: app, password } = request;
+        const username = this.writeTarget(request.user).Username;
         const admin = app.flow === "ADMIN_USER_PASSWORD_AUTH";
         const parameters = { USERNAME: username, PASSWORD: password, ...secretHash(app, username) };
         const operation = `${admin ? "AdminInitiateAuth" : "InitiateAuth"} (${request.purpose})`;
-        return this.call(operation, request.user, [password, app.clientSecret], async () =>
+        return this.call(operation, request.user.ref, [password, app.clientSecret], async () =>
             authAnswer(
                 admin
                     ? await this.client.send(
                           new AdminInitiateAuthCommand({
-                              UserPoolId: request.user.userPoolId,
+                              UserPoolId: request.user.ref.userPoolId,
                               ClientId: app.clientId,
                               AuthFlow: app.flow,
                               AuthParameters: parameters,
@@ -122,26 +124,32 @@ export abstract class CognitoSignIn extends GatewayBase {
     }
 
     /** `AdminRespondToAuthChallenge`, or `RespondToAuthChallenge`, as the sign-in began; errors name the challenge. */
-    respondToAuthChallenge(
-        request: UserRequest & { client: SignInClient; challenge: ChallengeNameType; session: string; responses: Record<string, string> },
-    ): Promise<AuthAnswer> {
-        const { client: app, username, challenge, session } = request;
+    respondToAuthChallenge(request: {
+        user: ProvenUser;
+        client: SignInClient;
+        challenge: ChallengeNameType;
+        session: string;
+        responses: Record<string, string>;
+    }): Promise<AuthAnswer> {
+        const { client: app, challenge, session } = request;
+        const username = this.writeTarget(request.user).Username;
         const admin = app.flow === "ADMIN_USER_PASSWORD_AUTH";
         const challengeResponses = { USERNAME: username, ...request.responses, ...secretHash(app, username) };
         const input = { ClientId: app.clientId, ChallengeName: challenge, Session: session, ChallengeResponses: challengeResponses };
         const operation = `${admin ? "AdminRespondToAuthChallenge" : "RespondToAuthChallenge"}(${challenge})`;
-        return this.call(operation, request.user, [session, app.clientSecret], async () =>
+        return this.call(operation, request.user.ref, [session, app.clientSecret], async () =>
             authAnswer(
                 admin
-                    ? await this.client.send(new AdminRespondToAuthChallengeCommand({ ...input, UserPoolId: request.user.userPoolId }))
+                    ? await this.client.send(new AdminRespondToAuthChallengeCommand({ ...input, UserPoolId: request.user.ref.userPoolId }))
                     : await this.client.send(new RespondToAuthChallengeCommand(input)),
             ),
         );
     }
 
     /** `AssociateSoftwareToken`: a new TOTP secret for the signed-in user. */
-    associateSoftwareToken(request: { user: UserRef; at: TokenSession }): Promise<{ secret?: string; session?: string }> {
-        return this.call("AssociateSoftwareToken", request.user, tokenSecrets(request.at), async () => {
+    associateSoftwareToken(request: { user: ProvenUser; at: TokenSession }): Promise<{ secret?: string; session?: string }> {
+        this.writeTarget(request.user);
+        return this.call("AssociateSoftwareToken", request.user.ref, tokenSecrets(request.at), async () => {
             const r = await this.client.send(new AssociateSoftwareTokenCommand(tokenInput(request.at)));
             return { secret: r.SecretCode, session: r.Session };
         });
@@ -149,12 +157,13 @@ export abstract class CognitoSignIn extends GatewayBase {
 
     /** `VerifySoftwareToken` with a code of the new secret; Cognito then replaces an earlier token. */
     verifySoftwareToken(request: {
-        user: UserRef;
+        user: ProvenUser;
         at: TokenSession;
         code: string;
         deviceName: string;
     }): Promise<{ status?: string; session?: string }> {
-        return this.call("VerifySoftwareToken", request.user, tokenSecrets(request.at), async () => {
+        this.writeTarget(request.user);
+        return this.call("VerifySoftwareToken", request.user.ref, tokenSecrets(request.at), async () => {
             const r = await this.client.send(
                 new VerifySoftwareTokenCommand({
                     ...tokenInput(request.at),
@@ -167,15 +176,18 @@ export abstract class CognitoSignIn extends GatewayBase {
     }
 
     /** `AdminSetUserMFAPreference`: the enabled methods and the preferred one. */
-    async adminSetUserMfaPreference(request: UserRequest & { mfa: MfaSettings }): Promise<void> {
-        const input = { ...this.userInput(request), ...preferenceSettings(request.mfa) };
-        await this.call("AdminSetUserMFAPreference", request.user, [], () => this.client.send(new AdminSetUserMFAPreferenceCommand(input)));
+    async adminSetUserMfaPreference(request: { user: ProvenUser; mfa: MfaSettings }): Promise<void> {
+        const input = { ...this.writeTarget(request.user), ...preferenceSettings(request.mfa) };
+        await this.call("AdminSetUserMFAPreference", request.user.ref, [], () =>
+            this.client.send(new AdminSetUserMFAPreferenceCommand(input)),
+        );
     }
 
     /** `SetUserMFAPreference`: the same, as the signed-in user (for services that lack the admin call). */
-    async setUserMfaPreference(request: { user: UserRef; accessToken: string; mfa: MfaSettings }): Promise<void> {
+    async setUserMfaPreference(request: { user: ProvenUser; accessToken: string; mfa: MfaSettings }): Promise<void> {
+        this.writeTarget(request.user);
         const input = { AccessToken: request.accessToken, ...preferenceSettings(request.mfa) };
-        await this.call("SetUserMFAPreference", request.user, [request.accessToken], () =>
+        await this.call("SetUserMFAPreference", request.user.ref, [request.accessToken], () =>
             this.client.send(new SetUserMFAPreferenceCommand(input)),
         );
     }

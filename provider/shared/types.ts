@@ -45,6 +45,11 @@ export interface UserInputs extends MfaInputs {
     profile?: string;
     /** Attempts per Cognito call, including retries of throttled calls. */
     maxAttempts: number;
+    /**
+     * The resource's URN, as the program computes it (`pulumi.createUrn`): named by the errors whose way
+     * out is a command that needs it (`pulumi state delete`). No diff compares it.
+     */
+    resourceUrn?: string;
 }
 
 /**
@@ -78,6 +83,12 @@ export interface UserOutputs extends Omit<UserInputs, CreateOnlyInput>, MfaOutpu
      * password as it is in Cognito until the declared password changes.
      */
     passwordManaged: boolean;
+    /**
+     * The AWS account that holds the pool (from the pool's ARN), recorded at create or at the first
+     * refresh or update of a user an earlier version recorded: a pool that cannot be found is taken for
+     * deleted only when the caller's credentials prove to act in this account.
+     */
+    accountId?: string;
 }
 
 /** A property-level problem found by `check`, in Pulumi's `CheckFailure` shape. */

@@ -223,7 +223,16 @@ export function validateUserInputs(raw: RawInputs<UserInputs>, path = ""): Valid
         region: region as string,
         maxAttempts: isKnown(maxAttempts) ? (maxAttempts as number) : DEFAULT_MAX_ATTEMPTS,
     };
-    for (const key of ["password", "temporaryPassword", "clientMetadata", "validationData", "importId", "endpoint", "profile"] as const) {
+    for (const key of [
+        "password",
+        "temporaryPassword",
+        "clientMetadata",
+        "validationData",
+        "importId",
+        "endpoint",
+        "profile",
+        "resourceUrn",
+    ] as const) {
         if (raw[key] !== undefined && raw[key] !== null) (inputs as unknown as Record<string, unknown>)[key] = raw[key];
     }
     if (mfa.mfa !== undefined) inputs.mfa = mfa.mfa;

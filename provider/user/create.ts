@@ -5,14 +5,14 @@
  * `AdminCreateUser` was lost and a retry meets the user, that user is finished, not refused.
  */
 import { CognitoUserError, redact, translateCognitoError } from "../shared/errors";
-import { CognitoGateway, CognitoUserRecord, UserRef } from "../shared/gateway";
+import { CognitoGateway, CognitoUserRecord, ProvenUser, UserRef } from "../shared/gateway";
 import { generatePassword } from "../shared/password";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { deleteUser } from "./delete";
 import { convergeExistingUser } from "./import";
 import { toUserOutputs } from "./outputs";
-import { getUser, readUser } from "./read";
+import { getUser, poolAccount, readBack } from "./read";
 import { withMfaState } from "../shared/mfa";
 import { mfaFollowUps, MfaState } from "./mfa";
 import { prepareMfa } from "./mfaPrepare";
@@ -35,6 +35,7 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
         userPoolId: inputs.userPoolId,
         username: inputs.username,
         secrets: [inputs.password, inputs.temporaryPassword],
+        resourceUrn: inputs.resourceUrn,
     };
     const who = `user "${inputs.username}" in pool ${inputs.userPoolId}`;
 
@@ -61,23 +62,26 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
         throw error;
     }
     // Every later call uses the Username Cognito assigned: in email-as-username pools it is a UUID
-    // that survives email changes, and looking a user up by it never scans the pool.
-    const username = created.username;
+    // that survives email changes, and looking a user up by it never scans the pool. Cognito's answer
+    // (or, after a lost answer, the user recognised as this create's own) is the proof writes need.
+    const verdict = cognito.identify(created, { cognitoUsername: created.username, sub: created.attributes.sub }, user);
+    if (verdict.kind !== "same") throw new CognitoUserError("COGNITO_ERROR", `AdminCreateUser answered no user for "${inputs.username}".`);
+    const proven = verdict.proven;
 
     // Each step is safe to repeat: a retry after a lost answer sets the same password, adds to a group
     // the user is already in, or disables a disabled user.
     const followUps: Array<[string, () => Promise<void>]> = [];
     const password = permanentPassword;
     if (password !== undefined) {
-        followUps.push(["AdminSetUserPassword", () => cognito.adminSetUserPassword({ user, username, password, permanent: true })]);
+        followUps.push(["AdminSetUserPassword", () => cognito.adminSetUserPassword({ user: proven, password, permanent: true })]);
     }
     for (const group of inputs.groups) {
-        followUps.push([`AdminAddUserToGroup(${group})`, () => cognito.adminAddUserToGroup({ user, username, group })]);
+        followUps.push([`AdminAddUserToGroup(${group})`, () => cognito.adminAddUserToGroup({ user: proven, group })]);
     }
     let mfaState: MfaState | undefined;
-    const subject = { inputs, cognitoUsername: username, password: permanentPassword, ref: user };
+    const subject = { inputs, user: proven, password: permanentPassword };
     followUps.push(...mfaFollowUps(cognito, mfa, subject, (state) => (mfaState = state)));
-    if (!inputs.enabled) followUps.push(["AdminDisableUser", () => cognito.adminDisableUser({ user, username })]);
+    if (!inputs.enabled) followUps.push(["AdminDisableUser", () => cognito.adminDisableUser({ user: proven })]);
 
     for (const [operation, call] of followUps) {
         try {
@@ -90,11 +94,12 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
                 userPoolId: inputs.userPoolId,
                 secrets: user.secrets,
             });
-            await rollBack(cognito, inputs, created, operation, failure, user);
+            await rollBack(cognito, inputs, proven, operation, failure);
         }
     }
 
-    return withMfaState(
+    const accountId = await poolAccount(cognito, inputs);
+    const outputs = withMfaState(
         toUserOutputs(
             inputs,
             {
@@ -109,6 +114,7 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
         ),
         mfaState,
     );
+    return accountId ? { ...outputs, accountId } : outputs;
 }
 
 /**
@@ -186,21 +192,29 @@ function userExistsError(inputs: UserInputs, existing: CognitoUserRecord | undef
  * what `adoptExisting: true` asks for.
  */
 async function adoptUser(cognito: CognitoGateway, inputs: UserInputs, permanentPassword: string | undefined): Promise<UserOutputs> {
-    // Read it as an adopted user whose password is managed, so the declared password is set as well.
-    const existing = await readUser(cognito, inputs, inputs.username);
-    if (!existing)
+    // The user of that very Username (not one an alias names), proven as it is now: adoption was asked for.
+    const found = await getUser(cognito, inputs, inputs.username, { operation: "AdminGetUser (to adopt)" });
+    const verdict = cognito.identify(
+        found,
+        { cognitoUsername: inputs.username },
+        { userPoolId: inputs.userPoolId, username: inputs.username, resourceUrn: inputs.resourceUrn },
+    );
+    if (verdict.kind !== "same")
         throw new CognitoUserError(
             "NOT_FOUND",
-            `user "${inputs.username}" was reported to exist in pool ${inputs.userPoolId} but cannot be read.`,
+            `user "${inputs.username}" was reported to exist in pool ${inputs.userPoolId} but no user has that Username.`,
         );
+    // Read it as an adopted user whose password is managed, so the declared password is set as well.
+    const existing = await readBack(cognito, inputs, verdict.record);
     // A generated password is made once here; update must set it, not generate another.
     const declared = inputs.generatePassword ? { ...inputs, generatePassword: false, password: permanentPassword } : inputs;
-    const outputs = await convergeExistingUser(cognito, existing, declared, {
-        passwordManaged: true,
-        password: undefined,
-        temporaryPassword: undefined,
-        generatePassword: false,
-    });
+    const outputs = await convergeExistingUser(
+        cognito,
+        existing,
+        declared,
+        { passwordManaged: true, password: undefined, temporaryPassword: undefined, generatePassword: false },
+        verdict.proven,
+    );
     return { ...outputs, generatePassword: inputs.generatePassword };
 }
 
@@ -209,18 +223,12 @@ async function adoptUser(cognito: CognitoGateway, inputs: UserInputs, permanentP
  * already gone (a lost answer to the delete) counts as deleted: ROLLBACK_FAILED only when a user is
  * really left.
  */
-async function rollBack(
-    cognito: CognitoGateway,
-    inputs: UserInputs,
-    created: CognitoUserRecord,
-    operation: string,
-    cause: Error,
-    user: UserRef,
-): Promise<never> {
-    const canonical = created.username;
+async function rollBack(cognito: CognitoGateway, inputs: UserInputs, created: ProvenUser, operation: string, cause: Error): Promise<never> {
+    const user = created.ref;
+    const canonical = created.cognitoUsername;
     const reason = (cause as CognitoUserError).toJSON?.().message ?? redact(cause.message, user.secrets ?? []);
     try {
-        await deleteUser(cognito, inputs, canonical, created.attributes.sub);
+        await deleteUser(cognito, inputs, { cognitoUsername: canonical, sub: created.sub }, created);
     } catch (deleteError) {
         const left = await getUser(cognito, inputs, canonical).then(
             (found) => found !== undefined,

@@ -1,37 +1,39 @@
 /**
- * Deleting a user, by its recorded canonical Username at the service recorded for it. A user Cognito
- * answers is not there counts as deleted (a retry after a lost answer lands here); a pool Cognito
- * cannot find does only where that proves the pool gone.
+ * Deleting a user, by its recorded canonical Username at the service recorded for it, after the
+ * identity check proved it is that very user (Username and sub). A user Cognito answers is not there
+ * counts as deleted (a retry after a lost answer lands here), and so does one whose pool is proven
+ * deleted; a Username another user now holds is never deleted: IDENTITY_MISMATCH.
  */
-import { describeConnection } from "../shared/connection";
-import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
-import { CognitoGateway } from "../shared/gateway";
-import { getRecordedUser, ReadContext } from "./read";
+import { isUserNotFound } from "../shared/errors";
+import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/gateway";
+import { identityMismatchError } from "../shared/identity";
+import { proveRecordedUser, ReadContext } from "./read";
 
 /**
- * Deletes the user recorded as `cognitoUsername` (with `sub`, when recorded), after checking that Cognito
- * still has that very user; succeeds when it is already gone. A missing pool is taken as gone only at an
- * endpoint the user was created at by name (cognito-local, moto, LocalStack: one account, so
- * ResourceNotFoundException there means the pool is gone). At AWS, where the same answer comes for a
- * pool in another account or Region, it fails with the way out.
+ * Deletes the recorded user; succeeds when it is already gone. `proven`: the user as this operation
+ * already proved it (a rollback of its own create, a batch that proved its users in pages); otherwise
+ * proved here, in one `AdminGetUser`.
  */
-export async function deleteUser(cognito: CognitoGateway, context: ReadContext, cognitoUsername: string, sub?: string): Promise<void> {
+export async function deleteUser(
+    cognito: CognitoGateway,
+    context: ReadContext,
+    recorded: RecordedIdentity,
+    proven?: ProvenUser,
+): Promise<void> {
+    let user = proven;
+    if (!user) {
+        const verdict = await proveRecordedUser(cognito, context, recorded, { operation: "AdminGetUser (before AdminDeleteUser)" });
+        if (verdict.kind === "gone" || verdict.kind === "poolGone") return;
+        if (verdict.kind === "takenOver") {
+            const ref = { userPoolId: context.userPoolId, username: context.username, resourceUrn: context.resourceUrn };
+            throw identityMismatchError({ ref, recorded, foundSub: verdict.foundSub, operation: "AdminDeleteUser" });
+        }
+        user = verdict.proven;
+    }
     try {
-        // Only that very user: by an alias value or a reused name, the delete could reach another one.
-        if (!(await getRecordedUser(cognito, context, { cognitoUsername, sub }, "AdminGetUser (before AdminDeleteUser)"))) return;
-        await cognito.adminDeleteUser({ user: context, username: cognitoUsername });
+        await cognito.adminDeleteUser({ user });
     } catch (error) {
         if (isUserNotFound(error)) return;
-        if (isResourceNotFound(error)) {
-            if (context.endpoint) return;
-            throw poolNotFoundError({
-                operation: "AdminDeleteUser",
-                username: context.username,
-                userPoolId: context.userPoolId,
-                where: describeConnection(context),
-                recorded: true,
-            });
-        }
         throw error;
     }
 }

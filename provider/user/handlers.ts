@@ -14,7 +14,7 @@ import { regionFromPoolId, validateUserInputs } from "../shared/validate";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
 import { importUser } from "./import";
-import { readUser } from "./read";
+import { findUserByAnyName, readBack, refreshUser } from "./read";
 import { PartialUpdateError, updateUser } from "./update";
 
 /** The id of a user resource: `<userPoolId>/<canonical Username>`; import accepts any name for the user after the slash. */
@@ -80,8 +80,9 @@ export function recordedInputs(id: string, props: Partial<UserOutputs>): UserInp
 
 /**
  * `read`: refresh, by the recorded canonical Username at the recorded connection only. A user Cognito
- * says is gone is reported with an empty id, so `pulumi refresh` drops it; a pool that cannot be found
- * is an error, never "gone". `CognitoUser.get` (nothing recorded yet) may name the user by any of its
+ * says is gone, or whose Username another user now holds (with a warning), is reported with an empty id,
+ * so `pulumi refresh` drops it; a pool that cannot be found is "gone" only when proven deleted in the
+ * recorded account, and an error otherwise. `CognitoUser.get` (nothing recorded yet) may name the user by any of its
  * names. (Pulumi's import step never gets here for a dynamic provider: see import.ts.)
  */
 export async function read(id: string, props: Partial<UserOutputs> = {}): Promise<dynamic.ReadResult<UserOutputs>> {
@@ -90,7 +91,9 @@ export async function read(id: string, props: Partial<UserOutputs> = {}): Promis
         const recorded = props.cognitoUsername !== undefined;
         const name = props.cognitoUsername ?? parseUserResourceId(id).username;
         const cognito = openCognitoGateway(connectionOf(inputs));
-        const outs = await readUser(cognito, inputs, name, recorded ? props : undefined, !recorded);
+        const outs = recorded
+            ? await refreshUser(cognito, inputs, { ...props, cognitoUsername: name })
+            : await findUserByAnyName(cognito, inputs, name).then((found) => found && readBack(cognito, inputs, found));
         if (!outs) return { id: "" }; // gone: the host records no properties, the engine drops the resource
         return { id: userResourceId(inputs.userPoolId, outs.cognitoUsername), props: outs };
     });
@@ -117,7 +120,8 @@ export async function remove(id: string, props: Partial<UserOutputs>): Promise<v
     return withCognitoUserErrors(async () => {
         const inputs = recordedInputs(id, props);
         const name = props.cognitoUsername ?? parseUserResourceId(id).username;
-        await deleteUser(openCognitoGateway(connectionOf(inputs)), inputs, name, props.sub);
+        const context = { ...inputs, accountId: props.accountId };
+        await deleteUser(openCognitoGateway(connectionOf(inputs)), context, { cognitoUsername: name, sub: props.sub });
     });
 }
 

@@ -34,7 +34,7 @@ export async function applyMfa(cognito: CognitoGateway, subject: MfaSubject, pre
         const enrolled = await enrolSoftwareToken(cognito, subject, prepared.app!);
         secret = enrolled.secret;
         accessToken = enrolled.accessToken;
-        subject.ref.secrets?.push(secret);
+        subject.user.ref.secrets?.push(secret);
     }
     await setMfaPreference(cognito, subject, desired, { accessToken, secret, app: prepared.app });
     return recordedMfaState(subject, inputs.mfa, desired.totp ? secret : undefined);
@@ -61,9 +61,9 @@ async function enrolSoftwareToken(
     app: EnrolmentClient,
 ): Promise<{ secret: string; accessToken?: string }> {
     const signedIn = await signInAsUser(cognito, subject, app, { forEnrolment: true });
-    const { ref } = subject;
+    const { ref } = subject.user;
     const at = (session: string | undefined): TokenSession => (signedIn.accessToken ? { accessToken: signedIn.accessToken } : { session });
-    const associated = await cognito.associateSoftwareToken({ user: ref, at: at(signedIn.setupSession) });
+    const associated = await cognito.associateSoftwareToken({ user: subject.user, at: at(signedIn.setupSession) });
     const secret = associated.secret;
     if (!secret)
         throw new CognitoUserError("COGNITO_ERROR", `AssociateSoftwareToken returned no secret for user "${subject.inputs.username}".`);
@@ -71,7 +71,7 @@ async function enrolSoftwareToken(
 
     // A code Cognito refuses at a step boundary (clock skew) is tried once more with the next step's code.
     const verify = (session: string | undefined) =>
-        cognito.verifySoftwareToken({ user: ref, at: at(session), code: totpCode(secret), deviceName: DEVICE_NAME });
+        cognito.verifySoftwareToken({ user: subject.user, at: at(session), code: totpCode(secret), deviceName: DEVICE_NAME });
     let verified;
     try {
         verified = await verify(associated.session);
@@ -108,10 +108,10 @@ async function setMfaPreference(
     if (await adminSetMfaPreference(cognito, subject, mfa)) return;
     let accessToken = session.accessToken;
     if (!accessToken) {
-        const app = session.app ?? (await enrolmentClient(cognito, subject.inputs, subject.ref));
+        const app = session.app ?? (await enrolmentClient(cognito, subject.inputs, subject.user.ref));
         accessToken = (await signInAsUser(cognito, subject, app, { forEnrolment: false, secret: session.secret })).accessToken;
     }
-    await cognito.setUserMfaPreference({ user: subject.ref, accessToken: accessToken!, mfa });
+    await cognito.setUserMfaPreference({ user: subject.user, accessToken: accessToken!, mfa });
 }
 
 /**

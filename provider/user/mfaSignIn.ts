@@ -7,20 +7,20 @@
  */
 import { ChallengeNameType } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserError } from "../shared/errors";
-import { CognitoGateway, openCognitoGateway, UserRef } from "../shared/gateway";
+import { CognitoGateway, ProvenUser } from "../shared/gateway";
 import { AuthAnswer } from "../shared/gatewaySignIn";
 import { MfaSettings, totpCode, totpStep } from "../shared/mfa";
 import { UserInputs } from "../shared/types";
 import { EnrolmentClient } from "./mfaPrepare";
 
-/** The user an MFA step works on: as declared, its canonical Username, and the permanent password it signs in with. */
+/** The user an MFA step works on: as declared, as this operation proved it, and the permanent password it signs in with. */
 export interface MfaSubject {
     inputs: UserInputs;
-    cognitoUsername: string;
+    /** The user, proven in this operation: every sign-in and MFA call names it (its `ref.secrets` collect every session and token). */
+    user: ProvenUser;
     password?: string;
     /** The TOTP secret recorded for it, if any (to answer SOFTWARE_TOKEN_MFA when it already has a token). */
     knownSecret?: string;
-    ref: UserRef;
 }
 
 /** A signed-in session of the user: tokens, or a session string for MFA_SETUP. */
@@ -57,8 +57,7 @@ export async function signInAsUser(
         let answer = remember(
             subject,
             await cognito.initiateAuth({
-                user: subject.ref,
-                username: subject.cognitoUsername,
+                user: subject.user,
                 client: app,
                 password,
                 purpose: "to set MFA",
@@ -119,13 +118,13 @@ export async function respondToChallenge(
     session: string,
     responses: Record<string, string>,
 ): Promise<AuthAnswer> {
-    const request = { user: subject.ref, username: subject.cognitoUsername, client: app, challenge, session, responses };
+    const request = { user: subject.user, client: app, challenge, session, responses };
     return remember(subject, await cognito.respondToAuthChallenge(request));
 }
 
 /** Keeps an answer's session and tokens out of every later error about the user. */
 function remember(subject: MfaSubject, answer: AuthAnswer): AuthAnswer {
-    subject.ref.secrets?.push(answer.session, answer.accessToken, answer.refreshToken);
+    subject.user.ref.secrets?.push(answer.session, answer.accessToken, answer.refreshToken);
     return answer;
 }
 
@@ -153,9 +152,9 @@ export async function adminSetMfaPreference(
     mfa: MfaSettings,
     options: { strict?: boolean } = {},
 ): Promise<boolean> {
-    const { inputs, cognitoUsername, ref } = subject;
+    const { inputs } = subject;
     const endpoint = inputs.endpoint;
-    const request = { user: ref, username: cognitoUsername, mfa };
+    const request = { user: subject.user, mfa };
     const unsupported = () => {
         if (!options.strict) return false;
         throw new CognitoUserError(
@@ -170,7 +169,7 @@ export async function adminSetMfaPreference(
         await cognito.adminSetUserMfaPreference(request);
         return true;
     }
-    const probe = openCognitoGateway({ region: inputs.region, endpoint, profile: inputs.profile, maxAttempts: 1 });
+    const probe = cognito.singleAttempt();
     try {
         await probe.adminSetUserMfaPreference(request);
         return true;

@@ -1,30 +1,39 @@
 /**
- * Reading a user back: for refresh (drift), the end of an update, import and `CognitoUser.get`.
- * Refresh and update find a user only by its recorded canonical Username; the search by alias or sub
- * is for naming a user to import or get, never for finding a managed user again.
+ * Reading a user back, and the identity check every write of a recorded user begins with. Refresh,
+ * update and delete find a user only by its recorded canonical Username and accept it only with the
+ * recorded sub; the search by alias or sub is for naming a user to import or get, never for finding a
+ * managed user again. A pool Cognito cannot find is "gone" only with proof (../shared/poolMissing.ts).
  */
 import { describeConnection } from "../shared/connection";
 import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
-import { CognitoGateway, CognitoUserRecord } from "../shared/gateway";
+import { CognitoGateway, CognitoUserRecord, IdentityVerdict, RecordedIdentity, UserRef } from "../shared/gateway";
+import { identityMismatchError } from "../shared/identity";
+import { printWarning } from "../shared/notices";
+import { assertMissingPoolGone } from "../shared/poolMissing";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { toUserOutputs } from "./outputs";
 import { withMfaReadBack } from "../shared/mfa";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Who a read is about and where: the pool, the user's name for messages, and the connection. */
-export type ReadContext = Pick<UserInputs, "userPoolId" | "username" | "region" | "endpoint" | "profile">;
+/** Who a read is about and where: the pool, the user's name for messages, the connection, and the recorded account and URN. */
+export type ReadContext = Pick<UserInputs, "userPoolId" | "username" | "region" | "endpoint" | "profile" | "resourceUrn"> & {
+    /** The AWS account recorded at create, when recorded. */
+    accountId?: string;
+};
+
+/** A recorded user judged: the identity verdict, or the pool proven deleted (its users with it). */
+export type RecordedUserVerdict = IdentityVerdict | { kind: "poolGone" };
 
 /**
- * `AdminGetUser` by the exact name given. Undefined when Cognito answers that the user does not exist;
- * a missing pool is an error naming the pool and the connection, never "user gone" (`recorded`: the
- * user is one the state holds, and the error says how to forget it if the pool was deleted).
+ * `AdminGetUser` by the exact name given, for a user not recorded yet (create, import, get). Undefined
+ * when Cognito answers that the user does not exist; a missing pool is an error naming the pool and the connection.
  */
 export async function getUser(
     cognito: CognitoGateway,
     context: ReadContext,
     name: string,
-    options: { operation?: string; recorded?: boolean } = {},
+    options: { operation?: string } = {},
 ): Promise<CognitoUserRecord | undefined> {
     const operation = options.operation ?? "AdminGetUser";
     try {
@@ -37,11 +46,37 @@ export async function getUser(
                 username: context.username,
                 userPoolId: context.userPoolId,
                 where: describeConnection(context),
-                recorded: options.recorded,
             });
         }
         throw error;
     }
+}
+
+/**
+ * The identity check of a recorded user, in one `AdminGetUser` by its recorded canonical Username: the
+ * very user (with the proof every write needs), gone, or taken over (the name now another sub's). A
+ * missing pool is `poolGone` only when proven (the caller's account is the recorded one, or a loopback
+ * emulator without accounts); otherwise NOT_FOUND naming both accounts.
+ */
+export async function proveRecordedUser(
+    cognito: CognitoGateway,
+    context: ReadContext,
+    recorded: RecordedIdentity,
+    options: { operation?: string; ref?: UserRef } = {},
+): Promise<RecordedUserVerdict> {
+    const operation = options.operation ?? "AdminGetUser";
+    const ref: UserRef = options.ref ?? { userPoolId: context.userPoolId, username: context.username, resourceUrn: context.resourceUrn };
+    let found: CognitoUserRecord | undefined;
+    try {
+        found = await cognito.adminGetUser({ user: ref, username: recorded.cognitoUsername, operation });
+    } catch (error) {
+        if (isUserNotFound(error)) found = undefined;
+        else if (isResourceNotFound(error)) {
+            await assertMissingPoolGone(cognito, context, ref, operation);
+            return { kind: "poolGone" };
+        } else throw error;
+    }
+    return cognito.identify(found, recorded, ref);
 }
 
 /**
@@ -62,42 +97,51 @@ export async function findUserByAnyName(
     return matches.length === 1 ? getUser(cognito, context, matches[0]) : undefined;
 }
 
-/**
- * The recorded user, only if Cognito still has that very user: the same canonical Username and, where
- * recorded, the same sub. `AdminGetUser` also resolves alias values (an email, a phone,
- * preferred_username) in pools that have them, so a name alone could reach another user that took the
- * address; and a user deleted and made again under the same name has another sub.
- */
-export async function getRecordedUser(
-    cognito: CognitoGateway,
-    context: ReadContext,
-    recorded: { cognitoUsername: string; sub?: string },
-    operation?: string,
-): Promise<CognitoUserRecord | undefined> {
-    const user = await getUser(cognito, context, recorded.cognitoUsername, { operation, recorded: true });
-    if (!user || user.username !== recorded.cognitoUsername) return undefined;
-    if (recorded.sub && user.attributes.sub && user.attributes.sub !== recorded.sub) return undefined;
-    return user;
+/** The pool's account, to record: from `DescribeUserPool`'s ARN, read once per run; undefined if it cannot be read. */
+export async function poolAccount(cognito: CognitoGateway, context: ReadContext): Promise<string | undefined> {
+    return cognito.describeUserPool({ user: context }).then(
+        (facts) => facts.accountId,
+        () => undefined,
+    );
 }
 
 /**
- * Reads a user's outputs: the user recorded under `cognitoUsername` (a refresh, the end of an update),
- * or, with `lookup`, the one a program names for import. Undefined when the user does not exist, so
- * `pulumi refresh` drops it and the next `up` creates it again.
+ * Refresh of a recorded user: its outputs as Cognito now has them, or undefined when it is gone (its
+ * pool proven deleted, or its Username now another user's: then with a warning saying so), so `pulumi
+ * refresh` drops it. Records the pool's account, which state from earlier versions lacks.
  */
-export async function readUser(
+export async function refreshUser(
     cognito: CognitoGateway,
     inputs: UserInputs,
-    cognitoUsername: string,
-    olds?: Partial<UserOutputs>,
-    lookup = false,
+    olds: Partial<UserOutputs> & RecordedIdentity,
 ): Promise<UserOutputs | undefined> {
-    const user = lookup
-        ? await findUserByAnyName(cognito, inputs, cognitoUsername)
-        : await getRecordedUser(cognito, inputs, { cognitoUsername, sub: olds?.sub });
-    if (!user) return undefined;
+    const context = { ...inputs, accountId: olds.accountId };
+    const verdict = await proveRecordedUser(cognito, context, olds);
+    if (verdict.kind === "takenOver") {
+        const error = identityMismatchError({
+            ref: { userPoolId: inputs.userPoolId, username: inputs.username, resourceUrn: inputs.resourceUrn },
+            recorded: olds,
+            foundSub: verdict.foundSub,
+            operation: "refresh",
+        });
+        printWarning(`${error.toJSON().message.replace(/ Nothing was written to either\./, "")} The refresh drops it from the state.`);
+        return undefined;
+    }
+    if (verdict.kind !== "same") return undefined;
+    return readBack(cognito, inputs, verdict.record, olds);
+}
+
+/** A user's outputs from its record: its groups read, the pool's account recorded. */
+export async function readBack(
+    cognito: CognitoGateway,
+    inputs: UserInputs,
+    user: CognitoUserRecord,
+    olds?: Partial<UserOutputs>,
+): Promise<UserOutputs> {
     const groups = await cognito.adminListGroupsForUser({ user: inputs, username: user.username });
-    return outputsOfRead(inputs, user, groups, olds);
+    const outputs = outputsOfRead(inputs, user, groups, olds);
+    const accountId = olds?.accountId ?? (await poolAccount(cognito, inputs));
+    return accountId ? { ...outputs, accountId } : outputs;
 }
 
 /**
@@ -118,5 +162,6 @@ export function outputsOfRead(inputs: UserInputs, user: CognitoUserRecord, group
         },
         adopted ? undefined : (olds?.attributes ?? {}),
     );
+    if (olds?.accountId) outputs.accountId = olds.accountId;
     return withMfaReadBack(outputs, olds);
 }

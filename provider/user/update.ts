@@ -5,12 +5,13 @@
  */
 import { describeConnection } from "../shared/connection";
 import { planUserUpdate } from "../shared/diff";
-import { CognitoUserError, translateCognitoError } from "../shared/errors";
-import { CognitoGateway, UserRef } from "../shared/gateway";
+import { CognitoUserError, translateCognitoError, urnText } from "../shared/errors";
+import { CognitoGateway, ProvenUser, UserRef } from "../shared/gateway";
+import { identityMismatchError } from "../shared/identity";
 import { generatePassword } from "../shared/password";
 import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
 import { UserInputs, UserOutputs } from "../shared/types";
-import { getRecordedUser, readUser } from "./read";
+import { proveRecordedUser, readBack } from "./read";
 import { withMfaState } from "../shared/mfa";
 import { applyMfa, unchangedMfaState } from "./mfa";
 import { assertCanEnrol, prepareMfa } from "./mfaPrepare";
@@ -29,18 +30,23 @@ export class PartialUpdateError extends CognitoUserError {
 }
 
 /**
- * Checks that `news`' connection reaches the very user recorded in `olds` (its canonical Username and
- * sub) before anything is written: `AdminUpdateUserAttributes` and the others also accept alias values,
- * so a name alone could reach another user. Raises NOT_FOUND otherwise, naming the way out; a user is
- * never re-pointed to a service that does not provably hold it.
+ * The identity check an update begins with, before any write: one `AdminGetUser` at `news`' connection
+ * proves it holds the very user recorded in `olds` (canonical Username and sub). `AdminUpdateUserAttributes`
+ * and the others also accept alias values, and a name deleted and made again belongs to another user, so a
+ * name alone could reach someone else. Raises otherwise, naming the way out, with nothing written: a user
+ * is never re-pointed to a service that does not provably hold it, nor written to once another holds its name.
  */
-export async function assertSameUserAt(cognito: CognitoGateway, olds: UserOutputs, news: UserInputs): Promise<void> {
+export async function proveUpdateTarget(cognito: CognitoGateway, olds: UserOutputs, news: UserInputs, ref: UserRef): Promise<ProvenUser> {
     const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
-    const found = await getRecordedUser(cognito, news, olds, "AdminGetUser (before the update)").catch((error) => {
+    const operation = "AdminGetUser (before the update)";
+    const context = { ...news, accountId: olds.accountId };
+    const verdict = await proveRecordedUser(cognito, context, olds, { operation, ref }).catch((error) => {
         if (moved) return undefined; // the new connection cannot even find the pool: it does not hold the user
         throw error;
     });
-    if (found) return;
+    if (verdict?.kind === "same") return verdict.proven;
+    if (verdict?.kind === "takenOver")
+        throw identityMismatchError({ ref, recorded: olds, foundSub: verdict.foundSub, operation: "update" });
     const who = `user "${olds.username}" (Username ${olds.cognitoUsername}, sub ${olds.sub})`;
     throw new CognitoUserError(
         "NOT_FOUND",
@@ -48,20 +54,29 @@ export async function assertSameUserAt(cognito: CognitoGateway, olds: UserOutput
             ? `${who} was created at ${describeConnection(olds)}, and ${describeConnection(news)} does not hold it. ` +
                   "A user is never moved by a change of Region or endpoint, nor by AWS_REGION or AWS_ENDPOINT_URL* in the environment: " +
                   "restore the connection it was created with (declare `region` / `endpoint`, or unset the variables), " +
-                  "or, to create it anew there, run `pulumi up --replace <its URN>`. Nothing was changed."
-            : `${who} is no longer in pool ${olds.userPoolId}: run \`pulumi refresh\` (it drops the user from the state), then \`pulumi up\` to create it again. Nothing was changed.`,
-        { operation: "AdminGetUser (before the update)" },
+                  `or, to create it anew there, run \`pulumi up --replace ${urnText(news.resourceUrn)}\`. Nothing was changed.`
+            : `${who} is no longer in pool ${olds.userPoolId}${verdict?.kind === "poolGone" ? ", which was deleted" : ""}: ` +
+                  "run `pulumi refresh` (it drops the user from the state), then `pulumi up` to create it again. Nothing was changed.",
+        { operation },
     );
 }
 
-/** Applies the difference between the recorded outputs and the new inputs; returns the new outputs. */
-export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, news: UserInputs): Promise<UserOutputs> {
+/**
+ * Applies the difference between the recorded outputs and the new inputs; returns the new outputs.
+ * `proven`: the user as this operation already proved it (an adoption, a batch that proved its users in
+ * pages); otherwise `proveUpdateTarget` proves it first, in one `AdminGetUser`.
+ */
+export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, news: UserInputs, proven?: ProvenUser): Promise<UserOutputs> {
     const plan = planUserUpdate(olds, news);
     const username = olds.cognitoUsername;
     const pool = news.userPoolId;
-    const user: UserRef = { userPoolId: pool, username: news.username, secrets: [news.password, news.temporaryPassword, olds.password] };
-    if (olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined))
-        await assertSameUserAt(cognito, olds, news);
+    const secrets = [news.password, news.temporaryPassword, olds.password];
+    const target =
+        proven ??
+        (await proveUpdateTarget(cognito, olds, news, { userPoolId: pool, username: news.username, resourceUrn: news.resourceUrn }));
+    // The proof's ref collects every secret a later error must not show (the MFA steps add theirs).
+    const user: UserRef = target.ref;
+    user.secrets = [...(user.secrets ?? []), ...secrets];
 
     // Before any write: a declared password the pool would refuse fails the update with nothing changed.
     let password: string | undefined;
@@ -101,13 +116,13 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
     const toWrite = withVerificationPairs(plan.attributes.toWrite, news.attributes);
     if (Object.keys(toWrite).length > 0) {
         await run(
-            () => cognito.adminUpdateUserAttributes({ user, username, attributes: toWrite }),
+            () => cognito.adminUpdateUserAttributes({ user: target, attributes: toWrite }),
             () => (applied.attributes = { ...applied.attributes, ...toWrite }),
         );
     }
     if (plan.attributes.toDelete.length > 0) {
         await run(
-            () => cognito.adminDeleteUserAttributes({ user, username, names: plan.attributes.toDelete }),
+            () => cognito.adminDeleteUserAttributes({ user: target, names: plan.attributes.toDelete }),
             () =>
                 (applied.attributes = Object.fromEntries(
                     Object.entries(applied.attributes).filter(([n]) => !plan.attributes.toDelete.includes(n)),
@@ -118,7 +133,7 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
         const permanent = plan.password.kind === "permanent";
         const value = permanent ? password! : news.temporaryPassword!;
         await run(
-            () => cognito.adminSetUserPassword({ user, username, password: value, permanent }),
+            () => cognito.adminSetUserPassword({ user: target, password: value, permanent }),
             () => {
                 Object.assign(applied, { password: permanent ? value : undefined, temporaryPassword: permanent ? undefined : value });
                 Object.assign(applied, { passwordManaged: true, generatePassword: news.generatePassword });
@@ -127,13 +142,13 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
     }
     for (const group of plan.groupsToAdd) {
         await run(
-            () => cognito.adminAddUserToGroup({ user, username, group }),
+            () => cognito.adminAddUserToGroup({ user: target, group }),
             () => (applied.groups = [...new Set([...applied.groups, group])].sort()),
         );
     }
     for (const group of plan.groupsToRemove) {
         await run(
-            () => cognito.adminRemoveUserFromGroup({ user, username, group }),
+            () => cognito.adminRemoveUserFromGroup({ user: target, group }),
             () => (applied.groups = applied.groups.filter((g) => g !== group)),
         );
     }
@@ -141,7 +156,7 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
     let mfaState = unchangedMfaState(olds, news);
     const mfaStep = async () => {
         if (!mfa.plan.setPreference) return;
-        const subject = { inputs: news, cognitoUsername: username, password: applied.password, knownSecret: olds.totpSecret, ref: user };
+        const subject = { inputs: news, user: target, password: applied.password, knownSecret: olds.totpSecret };
         await run(
             async () => {
                 try {
@@ -162,7 +177,7 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
     if (plan.enable !== undefined) {
         const enable = plan.enable;
         await run(
-            () => (enable ? cognito.adminEnableUser({ user, username }) : cognito.adminDisableUser({ user, username })),
+            () => (enable ? cognito.adminEnableUser({ user: target }) : cognito.adminDisableUser({ user: target })),
             () => (applied.enabled = enable),
         );
     }
@@ -179,7 +194,13 @@ export async function updateUser(cognito: CognitoGateway, olds: UserOutputs, new
                   temporaryPassword: managed ? news.temporaryPassword : undefined,
               };
     const recorded = withMfaState({ ...olds, attributes: news.attributes, ...kept, passwordManaged: managed }, mfaState);
-    const outputs = await readUser(cognito, news, username, recorded);
+    const after = await proveRecordedUser(cognito, { ...news, accountId: olds.accountId }, olds, {
+        operation: "AdminGetUser (after the update)",
+        ref: user,
+    });
+    if (after.kind === "takenOver")
+        throw identityMismatchError({ ref: user, recorded: olds, foundSub: after.foundSub, operation: "update (reading back)" });
+    const outputs = after.kind === "same" ? await readBack(cognito, news, after.record, recorded) : undefined;
     if (!outputs) {
         throw new CognitoUserError(
             "NOT_FOUND",

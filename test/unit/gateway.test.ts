@@ -7,6 +7,8 @@ import { strict as assert } from "assert";
 import {
     AdminAddUserToGroupCommand,
     AdminCreateUserCommand,
+    AdminDeleteUserCommand,
+    AdminGetUserCommand,
     AdminSetUserPasswordCommand,
     CognitoIdentityProviderClient,
     CognitoIdentityProviderServiceException,
@@ -15,7 +17,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
 import { CognitoUserError } from "../../provider/shared/errors";
-import { CognitoGateway, forgetPoolFacts, openCognitoGateway } from "../../provider/shared/gateway";
+import { CognitoGateway, forgetPoolFacts, openCognitoGateway, ProvenUser } from "../../provider/shared/gateway";
 import { TEST_PASSWORD } from "./fixtures";
 
 const POOL = "eu-west-1_AbCdEf123";
@@ -38,6 +40,18 @@ describe("CognitoGateway", () => {
         gateway.destroy();
         cognito.restore();
     });
+
+    /** The user 5cbb0910 (sub 5cbb0910), proven through `on`'s own AdminGetUser, as every write demands. */
+    async function proven(
+        on: CognitoGateway = gateway,
+        ref: { userPoolId: string; username: string; secrets?: string[] } = user,
+    ): Promise<ProvenUser> {
+        cognito.on(AdminGetUserCommand).resolves({ Username: "5cbb0910", UserAttributes: [{ Name: "sub", Value: "5cbb0910" }] });
+        const found = await on.adminGetUser({ user: ref, username: "5cbb0910" });
+        const verdict = on.identify(found, { cognitoUsername: "5cbb0910", sub: "5cbb0910" }, ref);
+        assert.equal(verdict.kind, "same");
+        return (verdict as { proven: ProvenUser }).proven;
+    }
 
     it("sends AdminCreateUser with MessageAction SUPPRESS and answers with the user as a record", async () => {
         cognito.on(AdminCreateUserCommand).resolves({
@@ -72,9 +86,7 @@ describe("CognitoGateway", () => {
 
     it("names the operation, the user and the pool in every error, and keeps the SDK's fault and attempts off its shape", async () => {
         cognito.on(AdminAddUserToGroupCommand).rejects(serviceError("ResourceNotFoundException", "Group not found.", "client", 1));
-        const error = (await gateway
-            .adminAddUserToGroup({ user, username: "5cbb0910", group: "admins" })
-            .catch((e) => e)) as CognitoUserError;
+        const error = (await gateway.adminAddUserToGroup({ user: await proven(), group: "admins" }).catch((e) => e)) as CognitoUserError;
         assert.ok(error instanceof CognitoUserError);
         assert.equal(error.code, "NOT_FOUND");
         assert.equal(error.operation, "AdminAddUserToGroup(admins)");
@@ -93,8 +105,7 @@ describe("CognitoGateway", () => {
             .rejects(serviceError("InvalidPasswordException", `${TEST_PASSWORD} and ${generated} are too weak`, "client", 3));
         const error = (await gateway
             .adminSetUserPassword({
-                user: { ...user, secrets: [generated] },
-                username: "5cbb0910",
+                user: await proven(gateway, { ...user, secrets: [generated] }),
                 password: TEST_PASSWORD,
                 permanent: true,
             })
@@ -130,5 +141,52 @@ describe("CognitoGateway", () => {
         assert.equal(cognito.commandCalls(DescribeUserPoolCommand).length, 2, "the failed read and one more");
         await openCognitoGateway({ region: "eu-west-1", endpoint: "http://127.0.0.1:9229" }).describeUserPool({ user });
         assert.equal(cognito.commandCalls(DescribeUserPoolCommand).length, 3, "another connection reads its own");
+    });
+
+    describe("the identity gate", () => {
+        it("writes only to a user this operation proved, by the Username Cognito confirmed", async () => {
+            cognito.on(AdminDeleteUserCommand).resolves({});
+            await gateway.adminDeleteUser({ user: await proven() });
+            assert.deepEqual(cognito.commandCalls(AdminDeleteUserCommand)[0].args[0].input, { UserPoolId: POOL, Username: "5cbb0910" });
+        });
+
+        it("refuses, before any call, a user no identity check of this operation proved", async () => {
+            cognito.on(AdminDeleteUserCommand).resolves({});
+            const forged = { ref: user, cognitoUsername: "5cbb0910", sub: "5cbb0910" } as unknown as ProvenUser;
+            const fromAnother = await proven(openCognitoGateway({ region: "eu-west-1" }));
+            for (const target of [forged, fromAnother]) {
+                const error = (await gateway.adminDeleteUser({ user: target }).catch((e) => e)) as CognitoUserError;
+                assert.match(error.message, /not preceded by this operation's identity check; nothing was written/);
+            }
+            assert.equal(cognito.commandCalls(AdminDeleteUserCommand).length, 0);
+        });
+
+        it("accepts a single-attempt twin's write with the proofs of its own operation", async () => {
+            cognito.on(AdminDeleteUserCommand).resolves({});
+            const twin = gateway.singleAttempt();
+            await twin.adminDeleteUser({ user: await proven() });
+            twin.destroy();
+            assert.equal(cognito.commandCalls(AdminDeleteUserCommand).length, 1);
+        });
+
+        it("judges only Cognito's own answers, and proves nothing for a Username taken over or gone", async () => {
+            cognito.on(AdminGetUserCommand).resolves({ Username: "5cbb0910", UserAttributes: [{ Name: "sub", Value: "other-sub" }] });
+            const found = await gateway.adminGetUser({ user, username: "5cbb0910" });
+            assert.deepEqual(gateway.identify(found, { cognitoUsername: "5cbb0910", sub: "5cbb0910" }, user), {
+                kind: "takenOver",
+                foundSub: "other-sub",
+            });
+            assert.deepEqual(gateway.identify(undefined, { cognitoUsername: "5cbb0910", sub: "5cbb0910" }, user), { kind: "gone" });
+            assert.deepEqual(
+                gateway.identify(found, { cognitoUsername: "alice", sub: "other-sub" }, user),
+                { kind: "gone" },
+                "an alias's user",
+            );
+            const made = { ...found };
+            assert.throws(
+                () => gateway.identify(made, { cognitoUsername: "5cbb0910" }, user),
+                /a record Cognito did not give this operation/,
+            );
+        });
     });
 });

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import {
+    AdminGetUserCommand,
     AdminInitiateAuthCommand,
     AdminRespondToAuthChallengeCommand,
     AdminSetUserMFAPreferenceCommand,
@@ -20,7 +21,7 @@ import { createHmac } from "crypto";
 import { CognitoUserError } from "../../provider/shared/errors";
 import { totpCode } from "../../provider/shared/mfa";
 import { UserInputs } from "../../provider/shared/types";
-import { CognitoGateway } from "../../provider/shared/gateway";
+import { CognitoGateway, ProvenUser } from "../../provider/shared/gateway";
 import { forgetMfaFacts } from "../../provider/shared/gatewaySignIn";
 import { applyMfa } from "../../provider/user/mfa";
 import { prepareMfa } from "../../provider/user/mfaPrepare";
@@ -35,7 +36,9 @@ describe("MFA lifecycle against a mocked Cognito", () => {
     let client: CognitoGateway;
     let inputs: UserInputs;
 
-    beforeEach(() => {
+    let alice: ProvenUser;
+
+    beforeEach(async () => {
         forgetMfaFacts();
         mock = mockClient(CognitoIdentityProviderClient);
         const sdk = new CognitoIdentityProviderClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } });
@@ -46,15 +49,19 @@ describe("MFA lifecycle against a mocked Cognito", () => {
             UserPoolClient: { ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"], ClientSecret: CLIENT_SECRET },
         });
         mock.on(AdminSetUserMFAPreferenceCommand).resolves({});
+        // Every sign-in and MFA call names a user proven in the operation, as a create or update proves it.
+        mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserAttributes: [{ Name: "sub", Value: "sub-alice" }] });
+        const ref = { userPoolId: REAL_POOL, username: "alice", secrets: [TEST_PASSWORD] };
+        const verdict = client.identify(
+            await client.adminGetUser({ user: ref, username: "alice" }),
+            { cognitoUsername: "alice", sub: "sub-alice" },
+            ref,
+        );
+        alice = (verdict as { proven: ProvenUser }).proven;
     });
     afterEach(() => mock.restore());
 
-    const subject = () => ({
-        inputs,
-        cognitoUsername: "alice",
-        password: TEST_PASSWORD,
-        ref: { userPoolId: REAL_POOL, username: "alice", secrets: [TEST_PASSWORD] },
-    });
+    const subject = () => ({ inputs, user: alice, password: TEST_PASSWORD });
     const hashFor = (username: string) =>
         createHmac("sha256", CLIENT_SECRET)
             .update(username + "app123client")
@@ -66,7 +73,7 @@ describe("MFA lifecycle against a mocked Cognito", () => {
         mock.on(VerifySoftwareTokenCommand).resolves({ Status: "SUCCESS", Session: "s3" });
         mock.on(AdminRespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: ACCESS_TOKEN } });
 
-        const prepared = await prepareMfa(client, {}, inputs, subject().ref);
+        const prepared = await prepareMfa(client, {}, inputs, subject().user.ref);
         const state = await applyMfa(client, subject(), prepared);
         assert.equal(state.totpSecret, SECRET);
         assert.match(state.totpUri!, /^otpauth:\/\/totp\//);
@@ -94,7 +101,7 @@ describe("MFA lifecycle against a mocked Cognito", () => {
         mock.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: SECRET });
         mock.on(VerifySoftwareTokenCommand).resolves({ Status: "SUCCESS" });
 
-        const prepared = await prepareMfa(client, { mfa: { totp: false, sms: true, preferred: "sms" } }, inputs, subject().ref);
+        const prepared = await prepareMfa(client, { mfa: { totp: false, sms: true, preferred: "sms" } }, inputs, subject().user.ref);
         await applyMfa(client, subject(), prepared);
         const preferences = mock.commandCalls(AdminSetUserMFAPreferenceCommand).map((c) => c.args[0].input);
         assert.equal(preferences.length, 2);
@@ -109,7 +116,7 @@ describe("MFA lifecycle against a mocked Cognito", () => {
         mock.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: SECRET });
         const echo = Object.assign(new Error(`bad ${ACCESS_TOKEN} ${SECRET} ${TEST_PASSWORD}`), { name: "InvalidParameterException" });
         mock.on(VerifySoftwareTokenCommand).rejects(echo);
-        const prepared = await prepareMfa(client, {}, inputs, subject().ref);
+        const prepared = await prepareMfa(client, {}, inputs, subject().user.ref);
         const error = await applyMfa(client, subject(), prepared).then(
             () => assert.fail("expected an error"),
             (e: unknown) => e as CognitoUserError,
@@ -122,7 +129,7 @@ describe("MFA lifecycle against a mocked Cognito", () => {
 
     it("a pool with MFA OFF fails before any sign-in, naming the fix", async () => {
         mock.on(GetUserPoolMfaConfigCommand).resolves({ MfaConfiguration: "OFF" });
-        const error = await prepareMfa(client, {}, inputs, subject().ref).then(
+        const error = await prepareMfa(client, {}, inputs, subject().user.ref).then(
             () => assert.fail("expected an error"),
             (e: unknown) => e as CognitoUserError,
         );
@@ -137,7 +144,7 @@ describe("MFA lifecycle against a mocked Cognito", () => {
             client,
             { mfa: { totp: true, sms: false, preferred: "totp" }, totpSecret: SECRET },
             off,
-            subject().ref,
+            subject().user.ref,
         );
         const state = await applyMfa(client, { ...subject(), inputs: off }, prepared);
         assert.equal(state.totpSecret, undefined);
