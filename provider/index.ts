@@ -2,8 +2,8 @@
  * pulumi-cognito-user: Amazon Cognito seed and test users as Pulumi resources.
  */
 export { CognitoUser, CognitoUserArgs } from "./user/cognitoUser";
-export { ConnectionArgs } from "./shared/connectionDefaults";
-export { UserFieldsArgs } from "./shared/userFieldsArgs";
+export { ConnectionArgs } from "./shared/program/connectionDefaults";
+export { UserFieldsArgs } from "./shared/program/userFieldsArgs";
 export { CognitoUserError, CognitoUserErrorCode, CognitoUserErrorShape, errorShape } from "./shared/errors";
 export { PasswordPolicy, generatePassword, passwordPolicyViolations } from "./shared/password";
 export { CognitoUserBatch, CognitoUserBatchArgs, BatchUserArgs, BatchUserSummary } from "./batch/cognitoUserBatch";

@@ -1,7 +1,7 @@
 /**
  * The recorded provider's size: Pulumi stores it in every dynamic resource's state (`__provider`, in
  * inputs and outputs), so for N `CognitoUser`s it is paid 2N times. Both resources record a fixed text
- * (provider/shared/dynamicResource.ts) rather than the closure serializer's output; this reads that text
+ * (provider/shared/program/dynamicResource.ts) rather than the closure serializer's output; this reads that text
  * from the built package (dist/), as the resources record it.
  */
 import * as path from "path";

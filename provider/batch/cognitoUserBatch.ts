@@ -3,11 +3,11 @@
  * of users without paying the engine's per-resource cost (and a serialized provider) per user.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
-import { PackageDynamicResource } from "../shared/dynamicResource";
-import { MfaClientArgs } from "../shared/mfaArgs";
-import { markOutputsSecret, withSecretOutputs } from "../shared/secretOutputs";
-import { UserFieldsArgs } from "../shared/userFieldsArgs";
+import { ConnectionArgs, withConnectionDefaults } from "../shared/program/connectionDefaults";
+import { PackageDynamicResource } from "../shared/program/dynamicResource";
+import { MfaClientArgs } from "../shared/program/mfaArgs";
+import { markOutputsSecret, withSecretOutputs } from "../shared/program/secretOutputs";
+import { UserFieldsArgs } from "../shared/program/userFieldsArgs";
 import { applyDefaults, applyUserDefaults, BatchUserDefaults, loadUsersFile, ownsPasswordKind, splitPasswords } from "./load";
 import { totpUrisOf } from "./mfa";
 import { cognitoUserBatchProviderText } from "./provider";

@@ -8,9 +8,9 @@
  */
 import { RateLimiter } from "limiter";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { connectionOf, createCognitoClient } from "../shared/connection";
+import { connectionOf, createCognitoClient } from "../shared/cognito/connection";
 import { CognitoUserError, errorShape, redact } from "../shared/errors";
-import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/gateway";
+import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/cognito/gateway";
 import { printProgress } from "../shared/notices";
 import { UserInputs } from "../shared/types";
 import { createUser } from "../user/create";

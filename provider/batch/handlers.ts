@@ -10,7 +10,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
 import { checkResult, Handlers, RawInputs, withProviderOf, WithProvider } from "../shared/handlers";
 import { declaredPasswordProblems } from "../shared/password";
-import { poolPasswordPolicy } from "../shared/poolPolicy";
+import { poolPasswordPolicy } from "../shared/cognito/poolPolicy";
 import { isUnknown } from "../shared/unknown";
 import { poolAccount } from "../user/read";
 import { proveUpdateTarget } from "../user/update";

@@ -7,8 +7,8 @@
  * `AdminGetUser` before it counts as gone or taken over, so a scan never decides that alone.
  */
 import { CognitoUserError } from "../shared/errors";
-import { CognitoUserRecord, ProvenUser, RecordedIdentity } from "../shared/gateway";
-import { identityMismatchError } from "../shared/identity";
+import { CognitoUserRecord, ProvenUser, RecordedIdentity } from "../shared/cognito/gateway";
+import { identityMismatchError } from "../shared/cognito/identityGate";
 import { proveRecordedUser } from "../user/read";
 import { BatchRun, printProgress, PROGRESS_MIN_USERS, withThrottleRetry } from "./executor";
 import { resolveRates } from "./quotas";

@@ -5,9 +5,9 @@
  * quotas; and how a page's users are matched to the recorded ones. No Cognito call here: the shell is
  * ./refresh.ts.
  */
-import { LIST_PAGE_SIZE } from "../shared/gateway";
-import type { CognitoUserRecord } from "../shared/gateway";
-import { judgeIdentity } from "../shared/identity";
+import { LIST_PAGE_SIZE } from "../shared/cognito/gateway";
+import type { CognitoUserRecord } from "../shared/cognito/gateway";
+import { judgeIdentity } from "../shared/cognito/identityGate";
 import { DEFAULT_QUOTA_RATES, QuotaCategory } from "./quotas";
 import { BatchUserRecord } from "./types";
 

@@ -8,9 +8,9 @@
  * now holds is dropped with a warning, and a missing pool is "gone" only when proven deleted.
  */
 import { isResourceNotFound } from "../shared/errors";
-import { CognitoUserRecord, UserRef } from "../shared/gateway";
+import { CognitoUserRecord, UserRef } from "../shared/cognito/gateway";
 import { printWarning } from "../shared/notices";
-import { assertMissingPoolGone } from "../shared/poolMissing";
+import { assertMissingPoolGone } from "../shared/cognito/poolMissing";
 import { outputsOfRead, proveRecordedUser } from "../user/read";
 import { BatchRun, printProgress, Progress, PROGRESS_MIN_USERS, recordFailure, runPool, withThrottleRetry } from "./executor";
 import { userInputsOf, userOutputsOf } from "./plan";

@@ -3,7 +3,7 @@
  * and the whole scan bounded by a page budget: what a batch's refresh and its identity proofs read
  * instead of one `AdminGetUser` per user when that costs less against Cognito's quotas.
  */
-import { CognitoUserRecord, UserRef } from "../shared/gateway";
+import { CognitoUserRecord, UserRef } from "../shared/cognito/gateway";
 import { BatchRun, withThrottleRetry } from "./executor";
 
 /** Raised to stop a scan that went over its page budget. */

@@ -4,17 +4,16 @@
  * provider the engine must find again in whatever it records.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { InputFailure } from "./types";
+import { InputFailure, RawInputs } from "./types";
 import { withoutSecretValues } from "./validate";
+
+export type { RawInputs } from "./types";
 
 /** The property in which Pulumi keeps the serialized provider, in inputs and outputs; recorded state must keep it, or refresh breaks. */
 export const PROVIDER_KEY = "__provider";
 
 /** Properties as the host hands them over: with the serialized provider (absent in tests that call a handler directly). */
 export type WithProvider<T> = T & { [PROVIDER_KEY]?: string };
-
-/** What the program declared, before `check`: any property may hold anything, or be missing. */
-export type RawInputs<T> = { readonly [K in keyof T]?: unknown };
 
 /** A resource's handlers, as the host calls them: `delete` is the module's `remove`. */
 export type Handlers<Inputs, Outputs> = dynamic.ResourceProvider<WithProvider<Inputs>, Outputs>;

@@ -1,7 +1,38 @@
 /**
  * The plain shapes the provider works on, after Pulumi has resolved every `Input`.
  */
-import type { MfaInputs, MfaOutputs } from "./mfa";
+
+/** What the program declared, before `check`: any property may hold anything, or be missing. */
+export type RawInputs<T> = { readonly [K in keyof T]?: unknown };
+
+/** The MFA methods a user may have, as declared and as recorded (normalized: both flags present). */
+export interface MfaSettings {
+    /** A software token (TOTP, an authenticator app) is enrolled and enabled. */
+    totp: boolean;
+    /** SMS MFA is enabled (the user needs a verified `phone_number`). */
+    sms: boolean;
+    /** The preferred method when more than one is enabled; set whenever one is enabled. */
+    preferred?: "totp" | "sms";
+}
+
+/** The MFA inputs of a user (part of `UserInputs`). */
+export interface MfaInputs {
+    /**
+     * The MFA the provider manages. Absent: MFA is not managed (the user's MFA stays as it is, and an
+     * existing stack shows no diff); once declared, removing it turns MFA off, as `{ totp: false, sms: false }` does.
+     */
+    mfa?: MfaSettings;
+    /** The app client the provider signs in through to enrol a software token. Required with `mfa.totp`. */
+    clientId?: string;
+}
+
+/** The MFA outputs of a user (part of `UserOutputs`): both secret. */
+export interface MfaOutputs {
+    /** The TOTP secret (base32) the provider enrolled. Secret. */
+    totpSecret?: string;
+    /** The `otpauth://totp/...` URI of that secret, for an authenticator app (or a QR code). Secret. */
+    totpUri?: string;
+}
 
 /** A user's checked inputs: what the program declared, validated and normalized. */
 export interface UserInputs extends MfaInputs {

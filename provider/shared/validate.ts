@@ -3,9 +3,8 @@
  * property and the fix.
  */
 import { attributeNameProblem, MAX_ATTRIBUTE_VALUE, normalizeAttributes } from "./attributes";
-import type { RawInputs } from "./handlers";
 import { validateMfa } from "./mfa";
-import { DEFAULT_MAX_ATTEMPTS, InputFailure, isPlainObject, UserInputs } from "./types";
+import { DEFAULT_MAX_ATTEMPTS, InputFailure, isPlainObject, RawInputs, UserInputs } from "./types";
 import { isKnown, isUnknown, UNKNOWN } from "./unknown";
 
 /** Cognito's user pool id: `<region>_<id>` (real: `eu-west-1_AbCdEf123`; cognito-local: `local_AbCd1234`). */

@@ -3,11 +3,11 @@
  * and `MessageAction=SUPPRESS`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "../shared/connectionDefaults";
-import { PackageDynamicResource } from "../shared/dynamicResource";
-import { MFA_SECRET_OUTPUTS, MfaClientArgs } from "../shared/mfaArgs";
-import { markOutputsSecret, withSecretOutputs } from "../shared/secretOutputs";
-import { UserFieldsArgs } from "../shared/userFieldsArgs";
+import { adoptExistingDefault, ConnectionArgs, withConnectionDefaults } from "../shared/program/connectionDefaults";
+import { PackageDynamicResource } from "../shared/program/dynamicResource";
+import { MFA_SECRET_OUTPUTS, MfaClientArgs } from "../shared/program/mfaArgs";
+import { markOutputsSecret, withSecretOutputs } from "../shared/program/secretOutputs";
+import { UserFieldsArgs } from "../shared/program/userFieldsArgs";
 import { cognitoUserProviderText } from "./provider";
 
 /** The inputs of a `CognitoUser`. */

@@ -5,9 +5,9 @@
  * `AdminCreateUser` was lost and a retry meets the user, that user is finished, not refused.
  */
 import { CognitoUserError, redact, translateCognitoError } from "../shared/errors";
-import { CognitoGateway, CognitoUserRecord, ProvenUser, UserRef } from "../shared/gateway";
+import { CognitoGateway, CognitoUserRecord, ProvenUser, UserRef } from "../shared/cognito/gateway";
 import { generatePassword } from "../shared/password";
-import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
+import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/cognito/poolPolicy";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { deleteUser } from "./delete";
 import { convergeExistingUser } from "./import";

@@ -5,8 +5,8 @@
  * deleted; a Username another user now holds is never deleted: IDENTITY_MISMATCH.
  */
 import { isUserNotFound } from "../shared/errors";
-import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/gateway";
-import { identityMismatchError } from "../shared/identity";
+import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/cognito/gateway";
+import { identityMismatchError } from "../shared/cognito/identityGate";
 import { proveRecordedUser, ReadContext } from "./read";
 
 /**

@@ -4,10 +4,10 @@
  * (./provider.ts); 0.1.0's recorded stub calls the same functions, `remove` for `delete`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { connectionOf } from "../shared/connection";
+import { connectionOf } from "../shared/cognito/connection";
 import { diffUser } from "../shared/diff";
 import { CognitoUserError, withCognitoUserErrors } from "../shared/errors";
-import { openCognitoGateway } from "../shared/gateway";
+import { openCognitoGateway } from "../shared/cognito/gateway";
 import { checkResult, Handlers, RawInputs, withProviderOf, WithProvider } from "../shared/handlers";
 import { DEFAULT_MAX_ATTEMPTS, UserInputs, UserOutputs } from "../shared/types";
 import { regionFromPoolId, validateUserInputs } from "../shared/validate";

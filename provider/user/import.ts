@@ -4,7 +4,7 @@
  * turns the option into the `importId` input and the engine runs an ordinary create, which lands here.
  */
 import { CognitoUserError } from "../shared/errors";
-import { CognitoGateway, ProvenUser } from "../shared/gateway";
+import { CognitoGateway, ProvenUser } from "../shared/cognito/gateway";
 import { namesSameUser } from "../shared/diff";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { findUserByAnyName, readBack } from "./read";

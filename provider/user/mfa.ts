@@ -5,8 +5,8 @@
  * checks before any write are in ./mfaPrepare.ts, signing in as the user in ./mfaSignIn.ts.
  */
 import { CognitoUserError } from "../shared/errors";
-import { CognitoGateway } from "../shared/gateway";
-import { TokenSession } from "../shared/gatewaySignIn";
+import { CognitoGateway } from "../shared/cognito/gateway";
+import { TokenSession } from "../shared/cognito/gatewaySignIn";
 import { MfaOutputs, MfaSettings, mfaEnabled, mfaToCognito, totpCode, totpUri } from "../shared/mfa";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { EnrolmentClient, enrolmentClient, MfaPreparation } from "./mfaPrepare";

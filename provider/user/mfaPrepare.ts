@@ -3,10 +3,10 @@
  * pool's MFA is not OFF and allows each declared method, and, to enrol a software token, the app client
  * exists and allows a password flow. Each problem is a VALIDATION_ERROR naming the fix.
  */
-import { describeConnection } from "../shared/connection";
+import { describeConnection } from "../shared/cognito/connection";
 import { CognitoUserError, isResourceNotFound } from "../shared/errors";
-import { CognitoGateway, UserRef } from "../shared/gateway";
-import { AppClientFacts, SignInClient } from "../shared/gatewaySignIn";
+import { CognitoGateway, UserRef } from "../shared/cognito/gateway";
+import { AppClientFacts, SignInClient } from "../shared/cognito/gatewaySignIn";
 import { MfaPlan, mfaEnabled, planMfa } from "../shared/mfa";
 import { UserInputs, UserOutputs } from "../shared/types";
 

@@ -7,8 +7,8 @@
  */
 import { ChallengeNameType } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserError } from "../shared/errors";
-import { CognitoGateway, ProvenUser } from "../shared/gateway";
-import { AuthAnswer } from "../shared/gatewaySignIn";
+import { CognitoGateway, ProvenUser } from "../shared/cognito/gateway";
+import { AuthAnswer } from "../shared/cognito/gatewaySignIn";
 import { MfaSettings, totpCode, totpStep } from "../shared/mfa";
 import { UserInputs } from "../shared/types";
 import { EnrolmentClient } from "./mfaPrepare";

@@ -2,7 +2,7 @@
  * The outputs a user's state records, from what Cognito reports.
  */
 import { COGNITO_OWNED_ATTRIBUTES, sortKeys } from "../shared/attributes";
-import { CognitoUserRecord } from "../shared/gateway";
+import { CognitoUserRecord } from "../shared/cognito/gateway";
 import { CREATE_ONLY_INPUTS, dropUndefined, UserInputs, UserOutputs } from "../shared/types";
 
 /** Password settings recorded in outputs. */

@@ -4,12 +4,12 @@
  * recorded sub; the search by alias or sub is for naming a user to import or get, never for finding a
  * managed user again. A pool Cognito cannot find is "gone" only with proof (../shared/poolMissing.ts).
  */
-import { describeConnection } from "../shared/connection";
+import { describeConnection } from "../shared/cognito/connection";
 import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
-import { CognitoGateway, CognitoUserRecord, IdentityVerdict, RecordedIdentity, UserRef } from "../shared/gateway";
-import { identityMismatchError } from "../shared/identity";
+import { CognitoGateway, CognitoUserRecord, IdentityVerdict, RecordedIdentity, UserRef } from "../shared/cognito/gateway";
+import { identityMismatchError } from "../shared/cognito/identityGate";
 import { printWarning } from "../shared/notices";
-import { assertMissingPoolGone } from "../shared/poolMissing";
+import { assertMissingPoolGone } from "../shared/cognito/poolMissing";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { toUserOutputs } from "./outputs";
 import { withMfaReadBack } from "../shared/mfa";

@@ -3,13 +3,13 @@
  * checked against the pool's policy before anything is written; when a step still fails midway, the
  * error carries what was applied, so the state records it and the next `pulumi up` converges.
  */
-import { describeConnection } from "../shared/connection";
+import { describeConnection } from "../shared/cognito/connection";
 import { planUserUpdate } from "../shared/diff";
 import { CognitoUserError, translateCognitoError, urnText } from "../shared/errors";
-import { CognitoGateway, ProvenUser, UserRef } from "../shared/gateway";
-import { identityMismatchError } from "../shared/identity";
+import { CognitoGateway, ProvenUser, UserRef } from "../shared/cognito/gateway";
+import { identityMismatchError } from "../shared/cognito/identityGate";
 import { generatePassword } from "../shared/password";
-import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/poolPolicy";
+import { assertPasswordsMeetPolicy, poolPasswordPolicy } from "../shared/cognito/poolPolicy";
 import { UserInputs, UserOutputs } from "../shared/types";
 import { proveRecordedUser, readBack } from "./read";
 import { withMfaState } from "../shared/mfa";

@@ -19,7 +19,7 @@ import {
 import * as handlers from "../../provider/batch/handlers";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
-import { forgetPoolFacts } from "../../provider/shared/gateway";
+import { forgetPoolFacts } from "../../provider/shared/cognito/gateway";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import { createTestPool, startTestCognito, TEST_REGION, UNPACED_RATES } from "../support/cognito";
 import { FaultProxy, startFaultProxy } from "../support/faultProxy";

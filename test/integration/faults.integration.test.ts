@@ -21,8 +21,8 @@ import {
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { mockClient } from "aws-sdk-client-mock";
 import * as handlers from "../../provider/user/handlers";
-import { createCognitoClient } from "../../provider/shared/connection";
-import { CognitoGateway, forgetPoolFacts } from "../../provider/shared/gateway";
+import { createCognitoClient } from "../../provider/shared/cognito/connection";
+import { CognitoGateway, forgetPoolFacts } from "../../provider/shared/cognito/gateway";
 import { UserInputs } from "../../provider/shared/types";
 import { createUser } from "../../provider/user/create";
 import {

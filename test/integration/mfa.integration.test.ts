@@ -15,7 +15,7 @@ import * as batchHandlers from "../../provider/batch/handlers";
 import { QUOTA_CATEGORIES } from "../../provider/batch/quotas";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/user/handlers";
-import { forgetMfaFacts } from "../../provider/shared/gatewaySignIn";
+import { forgetMfaFacts } from "../../provider/shared/cognito/gatewaySignIn";
 import { totpCode } from "../../provider/shared/mfa";
 import { UserInputs, UserOutputs } from "../../provider/shared/types";
 import { freePort } from "../../provider/local/cognitoLocal";

@@ -14,7 +14,7 @@ import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/user/handlers";
 import { UserInputs, UserOutputs } from "../../provider/shared/types";
-import { forgetMfaFacts } from "../../provider/shared/gatewaySignIn";
+import { forgetMfaFacts } from "../../provider/shared/cognito/gatewaySignIn";
 import { expectError, listPoolUsers, UNPACED_RATES } from "../support/cognito";
 import { enablePoolMfa, signInWithTotp, wrongCode } from "../support/mfa";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";

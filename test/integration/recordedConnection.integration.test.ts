@@ -11,7 +11,7 @@ import {
     ResourceNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
-import { createCognitoClient } from "../../provider/shared/connection";
+import { createCognitoClient } from "../../provider/shared/cognito/connection";
 import * as handlers from "../../provider/user/handlers";
 import { UserOutputs } from "../../provider/shared/types";
 import { useDummyCredentials } from "../../provider/local/cognitoLocal";

@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
 import { CognitoUserError } from "../../provider/shared/errors";
-import { CognitoGateway, forgetPoolFacts, openCognitoGateway, ProvenUser } from "../../provider/shared/gateway";
+import { CognitoGateway, forgetPoolFacts, openCognitoGateway, ProvenUser } from "../../provider/shared/cognito/gateway";
 import { TEST_PASSWORD } from "./fixtures";
 
 const POOL = "eu-west-1_AbCdEf123";

@@ -3,15 +3,15 @@
  * pool counts as deleted, which endpoints are loopback emulators, and how a batch proves many users.
  */
 import { strict as assert } from "assert";
-import { isLoopbackEndpoint } from "../../provider/shared/connection";
+import { isLoopbackEndpoint } from "../../provider/shared/cognito/connection";
 import { errorShape } from "../../provider/shared/errors";
-import { identityMismatchError, judgeIdentity } from "../../provider/shared/identity";
-import { judgeMissingPool } from "../../provider/shared/poolMissing";
+import { identityMismatchError, judgeIdentity } from "../../provider/shared/cognito/identityGate";
+import { judgeMissingPool } from "../../provider/shared/cognito/poolMissing";
 import { chooseProofWay } from "../../provider/batch/readPlan";
 import { DEFAULT_QUOTA_RATES } from "../../provider/batch/quotas";
 
 const recorded = { cognitoUsername: "tina", sub: "sub-a" };
-const user = (username: string, sub?: string) => ({ username, attributes: sub ? { sub } : {} });
+const user = (username: string, sub?: string) => ({ username, attributes: (sub ? { sub } : {}) as Record<string, string> });
 
 describe("judgeIdentity: the very user, or why not", () => {
     it("is the same user only with the recorded Username and sub", () => {

@@ -14,7 +14,7 @@ import {
     scannedUserOf,
 } from "../../provider/batch/readPlan";
 import { BatchUserRecord } from "../../provider/batch/types";
-import type { CognitoUserRecord } from "../../provider/shared/gateway";
+import type { CognitoUserRecord } from "../../provider/shared/cognito/gateway";
 
 const rates = resolveRates(undefined);
 const facts = (n: number, poolUsers: number | undefined, more: Partial<RefreshFacts> = {}): RefreshFacts => ({

@@ -18,7 +18,7 @@ import { BatchRun, setProgressSink } from "../../provider/batch/executor";
 import { readUsers } from "../../provider/batch/refresh";
 import { BatchState } from "../../provider/batch/state";
 import { BatchOutputs, BatchSettings, BatchUserRecord } from "../../provider/batch/types";
-import { CognitoGateway, forgetPoolFacts } from "../../provider/shared/gateway";
+import { CognitoGateway, forgetPoolFacts } from "../../provider/shared/cognito/gateway";
 import { REAL_POOL } from "./fixtures";
 
 const USERS = 100;

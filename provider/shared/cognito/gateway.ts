@@ -29,7 +29,7 @@ import {
 import { Connection, createCognitoClient } from "./connection";
 import { CognitoUserRecord, ProvenUser, UserRequest } from "./gatewayBase";
 import { CognitoPool, fromAttributeList, fromUserType } from "./gatewayPool";
-import { UserInputs } from "./types";
+import { UserInputs } from "../types";
 
 export type { CognitoUserRecord, IdentityVerdict, ProvenUser, RecordedIdentity, UserRef, UserRequest } from "./gatewayBase";
 export { forgetPoolFacts, LIST_PAGE_SIZE } from "./gatewayPool";

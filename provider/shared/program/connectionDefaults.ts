@@ -3,7 +3,7 @@
  * as inputs, so they are recorded in state and read/delete always reach the same service.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { regionFromPoolId } from "./validate";
+import { regionFromPoolId } from "../validate";
 
 /** Connection inputs a resource may set; any it leaves out come from configuration or the environment. */
 export interface ConnectionArgs {

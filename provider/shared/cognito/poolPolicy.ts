@@ -3,10 +3,10 @@
  * and every declared password checked against it before anything is written.
  */
 import { describeConnection } from "./connection";
-import { CognitoUserError, isResourceNotFound, poolNotFoundError } from "./errors";
+import { CognitoUserError, isResourceNotFound, poolNotFoundError } from "../errors";
 import { CognitoGateway, UserRef } from "./gateway";
-import { declaredPasswordProblems, PasswordPolicy } from "./password";
-import { UserInputs } from "./types";
+import { declaredPasswordProblems, PasswordPolicy } from "../password";
+import { UserInputs } from "../types";
 
 /** The pool's password policy (`DescribeUserPool`); a pool Cognito cannot find is NOT_FOUND, naming the connection. */
 export async function poolPasswordPolicy(cognito: CognitoGateway, inputs: UserInputs, user: UserRef): Promise<PasswordPolicy> {

@@ -22,7 +22,7 @@ import {
     VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { GatewayBase, ProvenUser, UserRef } from "./gatewayBase";
-import type { MfaSettings } from "./mfa";
+import type { MfaSettings } from "../mfa";
 
 /** A pool's MFA configuration, from `GetUserPoolMfaConfig`. */
 export interface PoolMfaConfig {

@@ -7,10 +7,10 @@
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { Connection, serverTimeOf } from "./connection";
-import { CognitoUserError, translateCognitoError } from "./errors";
-import { IdentityJudgement, judgeIdentity, ProvenUser, RecordedIdentity, UserRef } from "./identity";
+import { CognitoUserError, translateCognitoError } from "../errors";
+import { IdentityJudgement, judgeIdentity, ProvenUser, RecordedIdentity, UserRef } from "./identityGate";
 
-export type { ProvenUser, RecordedIdentity, UserRef } from "./identity";
+export type { ProvenUser, RecordedIdentity, UserRef } from "./identityGate";
 
 /** A user as Cognito reports it. */
 export interface CognitoUserRecord {

@@ -4,7 +4,7 @@
  * to another user. The gateway (./gatewayBase.ts) applies the rule to its own answers and is the only
  * maker of the `ProvenUser` every write demands; nothing here calls Cognito.
  */
-import { CognitoUserError, urnText } from "./errors";
+import { CognitoUserError, urnText } from "../errors";
 
 declare const provenBrand: unique symbol;
 

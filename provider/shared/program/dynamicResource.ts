@@ -13,7 +13,7 @@
  * serializer's text (an `exports.handler` returning the provider).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_KEY } from "./handlers";
+import { PROVIDER_KEY } from "../handlers";
 
 /**
  * The package subpaths whose modules are the providers. Every recorded provider text requires one of

@@ -7,7 +7,7 @@
  * leaves the state.
  */
 import { describeConnection, isLoopbackEndpoint } from "./connection";
-import { errorShape, poolNotFoundError } from "./errors";
+import { errorShape, poolNotFoundError } from "../errors";
 import { CognitoGateway, UserRef } from "./gateway";
 import type { CallerAccount } from "./gatewayPool";
 

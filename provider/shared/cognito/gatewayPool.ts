@@ -14,7 +14,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { createStsClient } from "./connection";
 import { CognitoUserRecord, UserRef } from "./gatewayBase";
 import { CognitoSignIn } from "./gatewaySignIn";
-import { PasswordPolicy, passwordPolicyFromCognito } from "./password";
+import { PasswordPolicy, passwordPolicyFromCognito } from "../password";
 
 /** What the provider needs to know about a pool before it writes a user: from `DescribeUserPool`. */
 export interface PoolFacts {
