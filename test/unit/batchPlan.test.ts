@@ -384,7 +384,11 @@ describe("batch: progress, quotas and errors", function () {
             },
         );
         assert.equal(error.id, "pool/seed-1");
-        assert.deepEqual(error.reasons, ['create "x": no']);
+        assert.deepEqual(
+            error.reasons,
+            ['[COGNITO_ERROR] create "x": no'],
+            "every user's line carries its code, as every provider error does",
+        );
         assert.ok(error.properties && "passwords" in error.properties);
         assert.ok(!Object.keys(error).includes("properties"), "properties are not enumerable");
         assert.ok(!require("util").inspect(error).includes(TEST_PASSWORD), "inspecting the error shows no password");
