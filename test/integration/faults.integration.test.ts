@@ -21,8 +21,9 @@ import {
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { mockClient } from "aws-sdk-client-mock";
 import * as handlers from "../../provider/user/handlers";
-import { createCognitoClient } from "../../provider/shared/cognito/connection";
-import { CognitoGateway, forgetPoolFacts } from "../../provider/shared/cognito/gateway";
+import { connectionOf, createCognitoClient } from "../../provider/shared/cognito/connection";
+import { CognitoGateway, forgetPoolFacts, openCognitoGateway } from "../../provider/shared/cognito/gateway";
+import { CognitoUserError } from "../../provider/shared/errors";
 import { UserInputs } from "../../provider/shared/types";
 import { createUser } from "../../provider/user/create";
 import {
@@ -176,6 +177,64 @@ describe("faults the emulator cannot produce (integration)", function () {
                 [],
             );
             client.destroy();
+        });
+    });
+
+    describe("a lost answer judged by Cognito's clock, with the local clock off by ten minutes", function () {
+        const SKEW_MS = 10 * 60_000;
+        let realNow: () => number;
+
+        /** Runs `work` with `Date.now` off by `skewMs`, as on a machine whose clock is wrong. */
+        async function withLocalClockOff<T>(skewMs: number, work: () => Promise<T>): Promise<T> {
+            realNow = Date.now;
+            Date.now = () => realNow() + skewMs;
+            try {
+                return await work();
+            } finally {
+                Date.now = realNow;
+            }
+        }
+
+        it("a clock ten minutes fast still recognises its own create after the answer was lost", async function () {
+            proxy.setFaults({ AdminCreateUser: { loseAnswer: { firstCalls: 1 } } });
+            const username = `fast-${randomBytes(4).toString("hex")}`;
+            const inputs = await checked({
+                userPoolId: pool.id,
+                username,
+                endpoint: proxy.endpoint,
+                attributes: { email: `${username}@example.com` },
+            });
+            // The provider's own client: it reads the service's clock from every answer's Date header.
+            const outs = await withLocalClockOff(SKEW_MS, () => createUser(openCognitoGateway(connectionOf(inputs)), inputs));
+            assert.equal(outs.cognitoUsername, username, "its own user, finished");
+            assert.equal((await getStoredUser(cognito.client, pool.id, username))?.attributes.sub, outs.sub);
+        });
+
+        it("a clock ten minutes slow never adopts a user someone made just before", async function () {
+            const username = `slow-${randomBytes(4).toString("hex")}`;
+            const attributes = { email: `${username}@example.com` };
+            await cognito.client.send(
+                new AdminCreateUserCommand({
+                    UserPoolId: pool.id,
+                    Username: username,
+                    UserAttributes: [{ Name: "email", Value: attributes.email }],
+                    MessageAction: "SUPPRESS",
+                }),
+            );
+            const stranger = (await getStoredUser(cognito.client, pool.id, username))!;
+            await new Promise((resolve) => setTimeout(resolve, 3000)); // past the Date header's one-second grain and the tolerance
+            // The first try fails with no answer at all (a 500 before Cognito): the outcome is uncertain.
+            proxy.setFaults({ AdminCreateUser: { status500: { firstCalls: 1 } } });
+            const inputs = await checked({ userPoolId: pool.id, username, endpoint: proxy.endpoint, attributes });
+            const error = await withLocalClockOff(-SKEW_MS, () =>
+                createUser(openCognitoGateway(connectionOf(inputs)), inputs).then(
+                    () => assert.fail("expected USER_EXISTS"),
+                    (e: unknown) => e as CognitoUserError,
+                ),
+            );
+            assert.equal(error.code, "USER_EXISTS");
+            assert.match(error.message, /existed before this create began|was there before/);
+            assert.equal((await getStoredUser(cognito.client, pool.id, username))?.attributes.sub, stranger.attributes.sub, "untouched");
         });
     });
 
