@@ -9,6 +9,7 @@
  */
 import { isResourceNotFound } from "../shared/errors";
 import { CognitoUserRecord, UserRef } from "../shared/cognito/gateway";
+import { takenOverWarning } from "../shared/cognito/identityGate";
 import { printWarning } from "../shared/notices";
 import { assertMissingPoolGone } from "../shared/cognito/poolMissing";
 import { outputsOfRead, proveRecordedUser } from "../user/read";
@@ -156,7 +157,10 @@ export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>, 
                           );
                 run.state.set(username, outputsOfRead(inputs, user, groups, olds));
             } else {
-                if (verdict.kind === "takenOver") warnTakenOver(run, username, record, verdict.foundSub);
+                if (verdict.kind === "takenOver") {
+                    const ref = { userPoolId: inputs.userPoolId, username, resourceUrn: run.settings.resourceUrn };
+                    printWarning(`${run.label}: ${takenOverWarning({ ref, recorded: record, foundSub: verdict.foundSub, batch: true })}`);
+                }
                 run.state.remove(username);
             }
             progress.tick(true);
@@ -165,13 +169,4 @@ export async function readUsers(run: BatchRun, recorded: Partial<BatchOutputs>, 
             progress.tick(false);
         }
     });
-}
-
-/** The warning of a refresh that drops a user whose Username another user now holds. */
-function warnTakenOver(run: BatchRun, username: string, record: BatchUserRecord, foundSub: string): void {
-    printWarning(
-        `${run.label}: user "${username}": the username ${record.cognitoUsername} now belongs to another user (sub ${foundSub}); ` +
-            `the recorded user (sub ${record.sub}) is gone. The refresh drops it from the batch, and leaves the other user alone; ` +
-            "declare another username for it, or remove it from the declaration (set `adoptExisting: true` only if that user is in fact yours).",
-    );
 }

@@ -7,7 +7,7 @@
 import { describeConnection } from "../shared/cognito/connection";
 import { isResourceNotFound, isUserNotFound, poolNotFoundError } from "../shared/errors";
 import { CognitoGateway, CognitoUserRecord, IdentityVerdict, RecordedIdentity, UserRef } from "../shared/cognito/gateway";
-import { identityMismatchError } from "../shared/cognito/identityGate";
+import { takenOverWarning } from "../shared/cognito/identityGate";
 import { printWarning } from "../shared/notices";
 import { assertMissingPoolGone } from "../shared/cognito/poolMissing";
 import { UserInputs, UserOutputs } from "../shared/types";
@@ -118,13 +118,8 @@ export async function refreshUser(
     const context = { ...inputs, accountId: olds.accountId };
     const verdict = await proveRecordedUser(cognito, context, olds);
     if (verdict.kind === "takenOver") {
-        const error = identityMismatchError({
-            ref: { userPoolId: inputs.userPoolId, username: inputs.username, resourceUrn: inputs.resourceUrn },
-            recorded: olds,
-            foundSub: verdict.foundSub,
-            operation: "refresh",
-        });
-        printWarning(`${error.toJSON().message.replace(/ Nothing was written to either\./, "")} The refresh drops it from the state.`);
+        const ref = { userPoolId: inputs.userPoolId, username: inputs.username, resourceUrn: inputs.resourceUrn };
+        printWarning(takenOverWarning({ ref, recorded: olds, foundSub: verdict.foundSub }));
         return undefined;
     }
     if (verdict.kind !== "same") return undefined;

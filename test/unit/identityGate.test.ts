@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { isLoopbackEndpoint } from "../../provider/shared/cognito/connection";
 import { errorShape } from "../../provider/shared/errors";
-import { identityMismatchError, judgeIdentity } from "../../provider/shared/cognito/identityGate";
+import { identityMismatchError, judgeIdentity, takenOverWarning } from "../../provider/shared/cognito/identityGate";
 import { judgeMissingPool } from "../../provider/shared/cognito/poolMissing";
 import { chooseProofWay } from "../../provider/batch/readPlan";
 import { DEFAULT_QUOTA_RATES } from "../../provider/batch/quotas";
@@ -58,6 +58,11 @@ describe("identityMismatchError", () => {
             operation: "AdminDeleteUser",
         });
         assert.match(error.message, /pulumi stack --show-urns/);
+    });
+    it("a refresh's warning says the same, and that the other user is left alone", () => {
+        const warning = takenOverWarning({ ref, recorded, foundSub: "sub-b" });
+        for (const part of [ref.resourceUrn, "sub-a", "sub-b", "drops it from the state", "leaves the other user alone"])
+            assert.ok(warning.includes(part), `missing: ${part}`);
     });
     it("a batch's user gets the batch's way out", () => {
         const error = identityMismatchError({ ref, recorded, foundSub: "sub-b", operation: "update", batch: true });

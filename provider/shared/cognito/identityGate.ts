@@ -63,30 +63,52 @@ export function judgeIdentity(
     return { kind: "same" };
 }
 
+/** A recorded user whose Username another user now holds, as an error or a refresh's warning tells it. */
+export interface TakenOver {
+    /** The user as the program knows it, with the resource's URN when recorded. */
+    ref: UserRef;
+    recorded: RecordedIdentity;
+    /** The sub of the user that now holds the Username. */
+    foundSub: string;
+    /** A member of a batch: its way out is the batch's. */
+    batch?: boolean;
+}
+
+/** `user "tina" (resource <urn>) in pool <id>: the username tina now belongs to another user (sub B); the recorded user (sub A) is gone`. */
+function takenOverFacts({ ref, recorded, foundSub }: TakenOver): string {
+    const resource = ref.resourceUrn ? ` (resource ${ref.resourceUrn})` : "";
+    return (
+        `user "${ref.username}"${resource} in pool ${ref.userPoolId}: the username ${recorded.cognitoUsername} ` +
+        `now belongs to another user (sub ${foundSub}); the recorded user (sub ${recorded.sub}) is gone`
+    );
+}
+
+/** What to do after the refresh that drops such a user. */
+function afterTheDrop({ ref, recorded, batch }: TakenOver): string {
+    return batch
+        ? "declare another username for it, or remove it from the declaration (to manage the user that now holds the name, " +
+              "set `adoptExisting: true`, only if that user is in fact yours)."
+        : "declare another username to create a new user, or, only if the user that now holds the name is in fact yours, " +
+              `adopt it with the resource option \`{ import: "${ref.userPoolId}/${recorded.cognitoUsername}" }\`.`;
+}
+
 /**
  * The error for a recorded user whose Username another user now holds: names the resource, the user,
  * both subs and the ways out; nothing was written.
  */
-export function identityMismatchError(context: {
-    ref: UserRef;
-    recorded: RecordedIdentity;
-    foundSub: string;
-    operation: string;
-    batch?: boolean;
-}): CognitoUserError {
-    const { ref, recorded, foundSub } = context;
-    const resource = ref.resourceUrn ? ` (resource ${ref.resourceUrn})` : "";
-    const wayOut = context.batch
-        ? "`pulumi refresh` drops it from this batch; then declare another username for it, or remove it from the declaration " +
-          "(to manage the user that now holds the name, set `adoptExisting: true`, only if that user is in fact yours)."
-        : `\`pulumi refresh\` drops this resource from the state (or \`pulumi state delete ${urnText(ref.resourceUrn)}\`); ` +
-          "then declare another username to create a new user, or, only if the user that now holds the name is in fact yours, " +
-          `adopt it with the resource option \`{ import: "${ref.userPoolId}/${recorded.cognitoUsername}" }\`.`;
+export function identityMismatchError(context: TakenOver & { operation: string }): CognitoUserError {
+    const drop = context.batch
+        ? "`pulumi refresh` drops it from this batch"
+        : `\`pulumi refresh\` drops this resource from the state (or \`pulumi state delete ${urnText(context.ref.resourceUrn)}\`)`;
     return new CognitoUserError(
         "IDENTITY_MISMATCH",
-        `${context.operation} refused for user "${ref.username}"${resource} in pool ${ref.userPoolId}: the username ${recorded.cognitoUsername} ` +
-            `now belongs to another user (sub ${foundSub}); the recorded user (sub ${recorded.sub}) is gone. Nothing was written to either. ` +
-            `Way out: ${wayOut}`,
+        `${context.operation} refused for ${takenOverFacts(context)}. Nothing was written to either. Way out: ${drop}; then ${afterTheDrop(context)}`,
         { operation: context.operation },
     );
+}
+
+/** The warning of a refresh that drops such a user, saying the same. */
+export function takenOverWarning(context: TakenOver): string {
+    const from = context.batch ? "from the batch" : "from the state";
+    return `${takenOverFacts(context)}. The refresh drops it ${from} and leaves the other user alone; ${afterTheDrop(context)}`;
 }
