@@ -24,6 +24,8 @@ export interface RunPulumiOptions {
     input?: string;
     /** Called with the child process once started (e.g. to kill it mid-run). */
     onStart?: (child: import("node:child_process").ChildProcess) => void;
+    /** Start the CLI in a process group of its own (its pid is the group's), to kill the group as a CI runner would. */
+    detached?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function runPulumi(cwd: string, args: string[], opts: RunPulumiOpti
     const env = pulumiEnv(opts.env);
     const timeoutMs = opts.timeoutMs ?? 10 * 60 * 1000;
     const result = await new Promise<PulumiResult & { timedOut: boolean }>((resolve, reject) => {
-        const child = spawn(pulumiPath, fullArgs, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(pulumiPath, fullArgs, { cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: opts.detached });
         opts.onStart?.(child);
         let stdout = "";
         let stderr = "";

@@ -11,6 +11,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { connectionOf, createCognitoClient } from "../shared/cognito/connection";
 import { CognitoUserError, errorShape, redact } from "../shared/errors";
 import { CognitoGateway, ProvenUser, RecordedIdentity } from "../shared/cognito/gateway";
+import { engineAlive } from "../shared/engineLifeline";
 import { printProgress } from "../shared/notices";
 import { UserInputs } from "../shared/types";
 import { createUser } from "../user/create";
@@ -102,11 +103,14 @@ export function createPacedGateway(settings: BatchSettings): CognitoGateway {
     return new CognitoGateway(createPacedClient(settings), connectionOf(settings));
 }
 
-/** Runs `worker` over `items`, at most `concurrency` at once; the worker handles its own errors. */
+/**
+ * Runs `worker` over `items`, at most `concurrency` at once; the worker handles its own errors. Once the
+ * Pulumi CLI that started this process is gone, no lane takes another item (../shared/engineLifeline.ts).
+ */
 export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
     const lanes = Array.from({ length: Math.min(Math.max(concurrency, 1), items.length) }, async () => {
-        while (next < items.length) await worker(items[next++]);
+        while (next < items.length && engineAlive()) await worker(items[next++]);
     });
     await Promise.all(lanes);
 }

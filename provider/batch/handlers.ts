@@ -21,6 +21,10 @@ import { BatchIdentities } from "./identities";
 import { readUsers } from "./refresh";
 import { batchReplaces, BatchPlan, batchSettingsChanges, planBatch, planHasChanges, settingsOf, userInputsOf, userOutputsOf } from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
+import { watchEngine } from "../shared/engineLifeline";
+
+// Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit.
+watchEngine();
 
 export { setProgressSink } from "./executor";
 

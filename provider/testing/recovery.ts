@@ -10,7 +10,7 @@ import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulum
 import { errorText } from "./declaration";
 import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
 import { repairInterruptedCheckpoint } from "./checkpointRepair";
-import { claimStaleRuns, commandLine, DEFAULT_STATE_ROOT, isAlive, StaleRun } from "./runState";
+import { claimStaleRuns, commandLine, DEFAULT_STATE_ROOT, isAlive, pulumiProcessesIn, StaleRun } from "./runState";
 import { serialized } from "./stack";
 
 /** Options of {@link cleanupStaleFixtureRuns}. */
@@ -52,8 +52,11 @@ export async function cleanStaleRuns(root: string, pulumiOptions: FixturePulumiO
     return cleaned;
 }
 
-/** Stops a dead run's emulator and, for the caller's own pool, destroys its users. */
+/** Stops a dead run's Pulumi processes and emulator and, for the caller's own pool, destroys its users. */
 async function cleanStaleRun(stale: StaleRun, pulumiOptions: FixturePulumiOptions, log: (line: string) => void): Promise<void> {
+    // Its CLI, language host and provider host may outlive it (the CLI starts each plugin in a process
+    // group of its own): end them before anything reads or writes the run's stack.
+    for (const pid of stopOrphanedPulumiProcesses(stale.paths.dir)) log(`stopped the orphaned Pulumi process ${pid} of a dead run`);
     const record = stale.record;
     if (!record) return;
     const emulator = record.cognitoLocal;
@@ -101,4 +104,21 @@ async function cleanStaleRun(stale: StaleRun, pulumiOptions: FixturePulumiOption
     await stack.destroy({ color: "never" });
     await stack.workspace.removeStack(record.stackName);
     log(`destroyed the users of dead run ${record.stackName} in pool ${record.pool?.userPoolId}`);
+}
+
+/**
+ * SIGKILLs the Pulumi processes still working in a dead run's folder (`pulumiProcessesIn`: the folder and
+ * the command line must both match, so an unrelated process that reused a pid is never touched). Returns the pids.
+ */
+export function stopOrphanedPulumiProcesses(runDir: string): number[] {
+    const stopped: number[] = [];
+    for (const pid of pulumiProcessesIn(runDir)) {
+        try {
+            process.kill(pid, "SIGKILL");
+            stopped.push(pid);
+        } catch {
+            // Gone meanwhile.
+        }
+    }
+    return stopped;
 }

@@ -128,6 +128,39 @@ export function isAlive(identity: ProcessIdentity): boolean {
     return start === undefined || start === identity.start;
 }
 
+/** A Pulumi process, by its command line: the CLI, the language host, the program it runs, or the dynamic-provider host. */
+const PULUMI_PROCESS =
+    /(^|[\\/ ])(pulumi|pulumi-language-nodejs(\.js)?|pulumi-resource-pulumi-nodejs)( |$)|[\\/]cmd[\\/](dynamic-provider|run)( |$|[\\/])/;
+
+/**
+ * The Pulumi processes (CLI, language host and its program, dynamic-provider host) working in `dir` or below: the engine
+ * starts every plugin with the project's folder as its working folder, so these are a run's, whoever
+ * their parent is now. Linux only (/proc); elsewhere none.
+ */
+export function pulumiProcessesIn(dir: string): number[] {
+    if (!fs.existsSync("/proc/self/cwd")) return [];
+    let root: string;
+    try {
+        root = fs.realpathSync(dir);
+    } catch {
+        return [];
+    }
+    const found: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        const pid = Number(entry);
+        if (!Number.isInteger(pid) || pid === process.pid) continue;
+        let cwd: string;
+        try {
+            cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+        } catch {
+            continue;
+        }
+        if (cwd !== root && !cwd.startsWith(`${root}${path.sep}`)) continue;
+        if (!isZombie(pid) && PULUMI_PROCESS.test(commandLine(pid))) found.push(pid);
+    }
+    return found;
+}
+
 /** The process's command line, or "" when unknown. */
 export function commandLine(pid: number): string {
     try {

@@ -16,6 +16,10 @@ import { deleteUser } from "./delete";
 import { importUser } from "./import";
 import { findUserByAnyName, readBack, refreshUser } from "./read";
 import { PartialUpdateError, updateUser } from "./update";
+import { watchEngine } from "../shared/engineLifeline";
+
+// Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit.
+watchEngine();
 
 /** The id of a user resource: `<userPoolId>/<canonical Username>`; import accepts any name for the user after the slash. */
 export function userResourceId(userPoolId: string, username: string): string {

@@ -5,8 +5,6 @@
  * act in the account recorded at create. Each case asserts on what is really in Cognito and in the state.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
     AdminCreateUserCommand,
     AdminDeleteUserCommand,
@@ -18,19 +16,17 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ensurePulumi } from "../../scripts/pulumiEnv";
 import { adminSignIn, getStoredUser } from "../support/cognito";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";
-import { assertNoSecrets, assertNoStackTrace, credentials, newPassword, outputsOf, TestStack, USERS_PROGRAM } from "../support/testStack";
+import {
+    assertNoSecrets,
+    assertNoStackTrace,
+    credentials,
+    newPassword,
+    outputsOf,
+    TestStack,
+    USERS_AND_BATCH_PROGRAM,
+} from "../support/testStack";
 
 const BATCH_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUserBatch";
-
-/** The suite's program: one CognitoUser per entry of users.json, and a batch from batch.json when present. */
-const PROGRAM = `${USERS_PROGRAM}
-import { CognitoUserBatch } from "pulumi-cognito-user";
-const batchFile = path.join(__dirname, "batch.json");
-if (fs.existsSync(batchFile)) {
-    const { poolId, users: batchUsers } = JSON.parse(fs.readFileSync(batchFile, "utf8"));
-    new CognitoUserBatch("seed", { userPoolId: poolId, users: batchUsers, defaults: { generatePassword: true } });
-}
-`;
 
 /** The account moto puts every request signed with unknown keys in, and the one assumed roles act in. */
 const HOME_ACCOUNT = "123456789012";
@@ -50,13 +46,13 @@ describe("the identity gate, through the Pulumi CLI against moto (e2e)", functio
     });
 
     async function newStack(name: string, secrets: Record<string, string> = {}): Promise<TestStack> {
-        const stack = new TestStack(name, moto, PROGRAM);
+        const stack = new TestStack(name, moto, USERS_AND_BATCH_PROGRAM);
         await stack.init(secrets);
         return stack;
     }
 
     function declareBatch(stack: TestStack, poolId: string, users: Array<Record<string, unknown>>): void {
-        fs.writeFileSync(path.join(stack.project.dir, "batch.json"), JSON.stringify({ poolId, users }));
+        stack.declareBatch({ userPoolId: poolId, users, defaults: { generatePassword: true } });
     }
 
     async function batchOutputs(stack: TestStack): Promise<{ users: Record<string, { sub: string }>; accountId?: string }> {

@@ -45,6 +45,13 @@ for (const { name, passwordKey, temporaryPasswordKey, import: importId, ...args 
 }
 `;
 
+/** USERS_PROGRAM, plus a CognitoUserBatch named `seed` whose args are batch.json, when that file exists. */
+export const USERS_AND_BATCH_PROGRAM = `${USERS_PROGRAM}
+import { CognitoUserBatch } from "pulumi-cognito-user";
+const batchFile = path.join(__dirname, "batch.json");
+if (fs.existsSync(batchFile)) new CognitoUserBatch("seed", JSON.parse(fs.readFileSync(batchFile, "utf8")));
+`;
+
 /** One entry of users.json: CognitoUser args, plus config keys for passwords and an import id. */
 export interface UserSpec {
     name: string;
@@ -168,6 +175,11 @@ export class TestStack {
     /** Rewrites the users the program declares. */
     declare(users: UserSpec[]): void {
         fs.writeFileSync(path.join(this.project.dir, "users.json"), JSON.stringify(users, null, 2));
+    }
+
+    /** Rewrites the args of the batch `seed` that USERS_AND_BATCH_PROGRAM declares. */
+    declareBatch(args: Record<string, unknown>): void {
+        fs.writeFileSync(path.join(this.project.dir, "batch.json"), JSON.stringify(args));
     }
 
     /** `pulumi up --yes --skip-preview`: the update itself, without a separate preview run. */

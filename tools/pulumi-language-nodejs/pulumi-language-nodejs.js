@@ -33,6 +33,9 @@ const emptypb = require("google-protobuf/google/protobuf/empty_pb.js");
 /** Exit code cmd/run uses for "the user already saw an actionable error": the engine should bail quietly. */
 const BAIL_EXIT_CODE = 32;
 
+/** How often the host checks that the CLI that started it still runs, in ms. */
+const ENGINE_POLL_MS = 200;
+
 /** gRPC message limit the engine itself uses (400 MiB), so large stacks don't hit grpc-js' 4 MiB default. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
@@ -300,13 +303,18 @@ function main(argv) {
     });
 
     // The engine stops plugins with a signal; make sure no program outlives us.
-    for (const sig of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
-        process.on(sig, () => {
-            for (const child of host.children) child.kill("SIGKILL");
-            server.forceShutdown();
-            process.exit(0);
-        });
-    }
+    const stop = (/** @type {number} */ code) => {
+        for (const child of host.children) child.kill("SIGKILL");
+        server.forceShutdown();
+        process.exit(code);
+    };
+    for (const sig of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(sig, () => stop(0));
+    // A `kill -9` of the CLI's process group never reaches us (the engine starts each plugin in a group of
+    // its own): once the CLI is gone (this process is re-parented), end the program and exit all the same.
+    const startedBy = process.ppid;
+    setInterval(() => {
+        if (process.ppid !== startedBy || process.ppid <= 1) stop(1);
+    }, ENGINE_POLL_MS).unref();
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { STSClient } from "@aws-sdk/client-sts";
+import { assertEngineAlive } from "../engineLifeline";
 
 /** Where and how to reach Cognito. Recorded in state so read and delete reach the service that holds the user. */
 export interface Connection {
@@ -50,13 +51,29 @@ export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
  * LocalStack serve STS on the same port), otherwise at AWS's own STS, whatever the environment says.
  */
 export function createStsClient(connection: Connection): STSClient {
-    return new STSClient({
+    const client = new STSClient({
         region: connection.region,
         endpoint: isLoopbackEndpoint(connection.endpoint) ? connection.endpoint : undefined,
         ignoreConfiguredEndpointUrls: true,
         profile: connection.profile,
         maxAttempts: connection.maxAttempts,
     });
+    stopWhenEngineGone(client as never);
+    return client;
+}
+
+/**
+ * Refuses every request attempt (retries included: the deserialize step runs once per attempt, after
+ * the retry and pacing middleware) once the Pulumi CLI that started this process is gone (../engineLifeline.ts).
+ */
+function stopWhenEngineGone(client: { middlewareStack: Pick<CognitoIdentityProviderClient["middlewareStack"], "add"> }): void {
+    client.middlewareStack.add(
+        (next) => (args) => {
+            assertEngineAlive();
+            return next(args);
+        },
+        { step: "deserialize", priority: "high", name: "cognitoUserEngineLifeline" },
+    );
 }
 
 /** What the service's clock said, read from the `Date` header of the latest answer, against the local clock. */
@@ -84,6 +101,7 @@ export function createCognitoClient(connection: Connection): CognitoIdentityProv
         maxAttempts: connection.maxAttempts,
         retryMode: "adaptive",
     });
+    stopWhenEngineGone(client);
     // Inside the deserializer: sees every raw answer, errors included, before it is parsed.
     client.middlewareStack.add(
         (next) => async (args) => {
