@@ -206,6 +206,13 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         const sidecars = listRunDirs(root).flatMap((dir) => checkpointSidecars(path.join(dir, "backend")));
         assert.ok(sidecars.length > 0, "the in-pool run has a checkpoint");
         for (const file of sidecars) fs.writeFileSync(file, "");
+        // A Pulumi plugin host of the dead run still working in its folder (as after a kill of its CLI's group),
+        // beside a process there that is not Pulumi's and a "plugin host" elsewhere: only the first is ended.
+        const [runDir] = listRunDirs(root);
+        const idle = "setInterval(() => {}, 1000)";
+        const orphanHost = spawn(process.execPath, ["-e", idle, "pulumi-language-nodejs.js"], { cwd: runDir, stdio: "ignore" });
+        const bystander = spawn(process.execPath, ["-e", idle, "not-pulumi"], { cwd: runDir, stdio: "ignore" });
+        const elsewhere = spawn(process.execPath, ["-e", idle, "pulumi-language-nodejs.js"], { cwd: os.tmpdir(), stdio: "ignore" });
 
         // The next run signs in through a client with a secret (AdminInitiateAuth + SECRET_HASH).
         const secretClient = await cognito.client.send(
@@ -227,9 +234,14 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
             assert.deepEqual(listRunDirs(root), [next.runDir]);
             assert.deepEqual(await poolUsernames(cognito, pool, "crashed"), []);
             assert.equal(await portAnswers(portOf(orphanEndpoint)), false, "the orphaned emulator is stopped");
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            assert.equal(orphanHost.signalCode, "SIGKILL", "the dead run's plugin host is ended");
+            assert.equal(bystander.exitCode ?? bystander.signalCode, null, "a process that is not Pulumi's is left alone");
+            assert.equal(elsewhere.exitCode ?? elsewhere.signalCode, null, "a plugin host of another folder is left alone");
             const { claims } = await next.signIn("next");
             assert.deepEqual(claims["cognito:groups"], ["admins"]);
         } finally {
+            for (const child of [orphanHost, bystander, elsewhere]) child.kill("SIGKILL");
             await next.down();
         }
         assert.deepEqual(listRunDirs(root), []);
