@@ -112,15 +112,8 @@ class Fixture<K extends string> implements CognitoFixture<K> {
         const setPassword = (password: string) => Object.assign(run.users.get(key)!, { password, passwordIsTemporary: false });
         try {
             // Typed by the overloads: tokens, or a challenge for a user with a temporary password.
-            return (await signInUser(
-                run.client!,
-                run.pool!.userPoolId,
-                run.app!,
-                run.tokens,
-                user,
-                options,
-                setPassword,
-            )) as FixtureTokens & FixtureChallenge;
+            return (await signInUser(run.client!, run.pool!, run.app!, run.tokens, user, options, setPassword)) as FixtureTokens &
+                FixtureChallenge;
         } catch (error) {
             const message = redact(errorText(error), [user.password, options.newPassword, user.totpSecret]);
             throw new CognitoFixtureError(`sign in (${run.app!.flow})`, `user "${key}" (${user.username}): ${message}`, [

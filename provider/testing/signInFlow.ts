@@ -50,6 +50,12 @@ export interface SignInSubject {
 /** What a full sign-in returns: tokens, or a challenge the fixture does not complete. */
 export type SignInAnswer = { tokens: FixtureTokens } | { challenge: FixtureChallenge };
 
+/**
+ * Completes NEW_PASSWORD_REQUIRED, the one step of a sign-in that writes to the user (its password):
+ * through the identity gate, for the very user the fixture created (./signInPaths.ts).
+ */
+export type CompleteNewPassword = (session: string | undefined, newPassword: string) => Promise<AdminInitiateAuthCommandOutput>;
+
 const MAX_ROUNDS = 6;
 
 /** Signs in with the password, answering what the fixture can answer; see the module comment. */
@@ -58,7 +64,8 @@ export async function signInAnswering(
     userPoolId: string,
     app: AppClientAuth,
     subject: SignInSubject,
-    options: FixtureSignInOptions = {},
+    options: FixtureSignInOptions,
+    completeNewPassword: CompleteNewPassword,
 ): Promise<SignInAnswer> {
     let codeRetries = 0;
     let answer = await initiate(client, userPoolId, app, subject.username, { USERNAME: subject.username, PASSWORD: subject.password });
@@ -91,7 +98,7 @@ export async function signInAnswering(
             continue;
         }
         if (name === "NEW_PASSWORD_REQUIRED" && options.newPassword) {
-            answer = await respond("NEW_PASSWORD_REQUIRED", { NEW_PASSWORD: options.newPassword });
+            answer = await completeNewPassword(answer.Session, options.newPassword);
             continue;
         }
         return { challenge: { challengeName: name ?? "NO_TOKENS", session: answer.Session, parameters } };

@@ -3,10 +3,16 @@
  * password (first sign-in must choose a new one), a disabled user, and TOTP MFA. What each adds to the
  * user's `CognitoUser`, to the embedded pool, and to `signIn`.
  */
-import { CognitoIdentityProviderClient, SetUserPoolMfaConfigCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+    AdminInitiateAuthCommandOutput,
+    CognitoIdentityProviderClient,
+    SetUserPoolMfaConfigCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoGateway } from "../shared/cognito/gateway";
+import { isUserNotFound } from "../shared/errors";
 import { totpCode } from "../shared/mfa";
 import { AppClientAuth, FixtureTokens } from "./auth";
-import { FixtureChallenge, FixtureSignInOptions, refreshTokens, signInAnswering, TokenCache } from "./signInFlow";
+import { CompleteNewPassword, FixtureChallenge, FixtureSignInOptions, refreshTokens, signInAnswering, TokenCache } from "./signInFlow";
 import { uniqueUsername, withUniqueEmail } from "./uniqueUsernames";
 
 /** The sign-in path fields of a fixture user's declaration. */
@@ -97,6 +103,9 @@ export async function enableOptionalTotp(client: CognitoIdentityProviderClient, 
 export interface SignInUser {
     key: string;
     username: string;
+    /** The Username and sub Cognito gave the user at create: the identity a write proves first. */
+    cognitoUsername: string;
+    sub: string;
     password: string;
     passwordIsTemporary: boolean;
     totpSecret?: string;
@@ -110,16 +119,26 @@ export interface SignInUser {
  */
 export async function signInUser(
     client: CognitoIdentityProviderClient,
-    userPoolId: string,
+    pool: { userPoolId: string; region: string; endpoint?: string },
     app: AppClientAuth,
     cache: TokenCache,
     user: SignInUser,
     options: FixtureSignInOptions,
     onNewPassword: (password: string) => void,
 ): Promise<FixtureTokens | FixtureChallenge> {
+    const { userPoolId } = pool;
     let challenge: FixtureChallenge | undefined;
+    const completeNewPassword: CompleteNewPassword = (session, newPassword) =>
+        completeNewPasswordOfProvenUser(
+            new CognitoGateway(client, { region: pool.region, endpoint: pool.endpoint }),
+            pool,
+            app,
+            user,
+            session,
+            newPassword,
+        );
     const signIn = async (): Promise<FixtureTokens> => {
-        const answer = await signInAnswering(client, userPoolId, app, user, options);
+        const answer = await signInAnswering(client, userPoolId, app, user, options, completeNewPassword);
         if ("tokens" in answer) {
             if (user.passwordIsTemporary && options.newPassword) onNewPassword(options.newPassword);
             return answer.tokens;
@@ -143,6 +162,47 @@ export async function signInUser(
 
 /** Marks a sign-in that ended in a challenge (not an error of Cognito's). */
 class ChallengeAnswered extends Error {}
+
+/**
+ * NEW_PASSWORD_REQUIRED through the identity gate: the user is first proven the one this fixture created
+ * (`AdminGetUser`: its canonical Username and sub), then answered as that user; a Username another user
+ * now holds is never given a new password.
+ */
+async function completeNewPasswordOfProvenUser(
+    cognito: CognitoGateway,
+    pool: { userPoolId: string },
+    app: AppClientAuth,
+    user: SignInUser,
+    session: string | undefined,
+    newPassword: string,
+): Promise<AdminInitiateAuthCommandOutput> {
+    const ref = { userPoolId: pool.userPoolId, username: user.username, secrets: [user.password, newPassword, session] };
+    const found = await cognito.adminGetUser({ user: ref, username: user.cognitoUsername }).catch((error: unknown) => {
+        if (isUserNotFound(error)) return undefined;
+        throw error;
+    });
+    const verdict = cognito.identify(found, { cognitoUsername: user.cognitoUsername, sub: user.sub }, ref);
+    if (verdict.kind !== "same") {
+        const now = verdict.kind === "takenOver" ? `its username now belongs to another user (sub ${verdict.foundSub})` : "it is gone";
+        throw new Error(`it is no longer the user this fixture created (sub ${user.sub}): ${now}; no new password was set`);
+    }
+    const answer = await cognito.respondToAuthChallenge({
+        user: verdict.proven,
+        client: app,
+        challenge: "NEW_PASSWORD_REQUIRED",
+        session: session ?? "",
+        responses: { NEW_PASSWORD: newPassword },
+    });
+    return {
+        $metadata: {},
+        ChallengeName: answer.challenge,
+        Session: answer.session,
+        ChallengeParameters: answer.parameters,
+        AuthenticationResult: answer.accessToken
+            ? { IdToken: answer.idToken, AccessToken: answer.accessToken, RefreshToken: answer.refreshToken, ExpiresIn: answer.expiresIn }
+            : undefined,
+    };
+}
 
 /** The current TOTP code of a user enrolled with `mfa: { totp: true }`. */
 export function currentTotp(key: string, totpSecret: string | undefined): string {

@@ -124,7 +124,7 @@ export async function respondToChallenge(
 
 /** Keeps an answer's session and tokens out of every later error about the user. */
 function remember(subject: MfaSubject, answer: AuthAnswer): AuthAnswer {
-    subject.user.ref.secrets?.push(answer.session, answer.accessToken, answer.refreshToken);
+    subject.user.ref.secrets?.push(answer.session, answer.idToken, answer.accessToken, answer.refreshToken);
     return answer;
 }
 

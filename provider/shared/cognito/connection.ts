@@ -4,6 +4,7 @@
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { STSClient } from "@aws-sdk/client-sts";
+import type { DeserializeMiddleware, MiddlewareStack } from "@smithy/types";
 import { assertEngineAlive } from "../engineLifeline";
 
 /** Where and how to reach Cognito. Recorded in state so read and delete reach the service that holds the user. */
@@ -58,7 +59,7 @@ export function createStsClient(connection: Connection): STSClient {
         profile: connection.profile,
         maxAttempts: connection.maxAttempts,
     });
-    stopWhenEngineGone(client as never);
+    stopWhenEngineGone(client);
     return client;
 }
 
@@ -66,14 +67,16 @@ export function createStsClient(connection: Connection): STSClient {
  * Refuses every request attempt (retries included: the deserialize step runs once per attempt, after
  * the retry and pacing middleware) once the Pulumi CLI that started this process is gone (../engineLifeline.ts).
  */
-function stopWhenEngineGone(client: { middlewareStack: Pick<CognitoIdentityProviderClient["middlewareStack"], "add"> }): void {
-    client.middlewareStack.add(
-        (next) => (args) => {
-            assertEngineAlive();
-            return next(args);
-        },
-        { step: "deserialize", priority: "high", name: "cognitoUserEngineLifeline" },
-    );
+function stopWhenEngineGone(client: CognitoIdentityProviderClient | STSClient): void {
+    const refuse: DeserializeMiddleware<object, object> = (next) => (args) => {
+        assertEngineAlive();
+        return next(args);
+    };
+    (client.middlewareStack as MiddlewareStack<object, object>).add(refuse, {
+        step: "deserialize",
+        priority: "high",
+        name: "cognitoUserEngineLifeline",
+    });
 }
 
 /** What the service's clock said, read from the `Date` header of the latest answer, against the local clock. */

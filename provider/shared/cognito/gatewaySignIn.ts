@@ -50,12 +50,17 @@ export interface SignInClient {
     flow: "ADMIN_USER_PASSWORD_AUTH" | "USER_PASSWORD_AUTH";
 }
 
-/** What a sign-in call answered: a challenge with its session, or tokens. */
+/** What a sign-in call answered: a challenge with its session and parameters, or tokens. */
 export interface AuthAnswer {
     challenge?: ChallengeNameType;
     session?: string;
+    /** The challenge's parameters (`USER_ID_FOR_SRP`, `requiredAttributes`, ...). */
+    parameters?: Record<string, string>;
+    idToken?: string;
     accessToken?: string;
     refreshToken?: string;
+    /** Seconds the tokens are valid. */
+    expiresIn?: number;
 }
 
 /** Where a software token call stands: with the user's access token, or the MFA_SETUP challenge's session. */
@@ -207,13 +212,17 @@ function secretHash(app: SignInClient, username: string): Record<string, string>
 function authAnswer(r: {
     ChallengeName?: ChallengeNameType;
     Session?: string;
+    ChallengeParameters?: Record<string, string>;
     AuthenticationResult?: AuthenticationResultType;
 }): AuthAnswer {
     return {
         challenge: r.ChallengeName,
         session: r.Session,
+        parameters: r.ChallengeParameters,
+        idToken: r.AuthenticationResult?.IdToken,
         accessToken: r.AuthenticationResult?.AccessToken,
         refreshToken: r.AuthenticationResult?.RefreshToken,
+        expiresIn: r.AuthenticationResult?.ExpiresIn,
     };
 }
 
