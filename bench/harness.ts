@@ -4,6 +4,7 @@
  * rewrites a pool's whole store on each write, so a pool's size drives its speed), and counting the
  * users that really arrived.
  */
+import * as os from "node:os";
 import {
     CognitoIdentityProviderClient,
     CreateUserPoolClientCommand,
@@ -47,6 +48,11 @@ export interface BenchRow {
     error?: string;
     /** Short remarks shown in the report (what was measured, caveats). */
     notes: string[];
+    /**
+     * The machine's 1-minute load average when the measured step began and ended: a figure is comparable
+     * with others only when both stay at or under the core count (a build or a test run beside the bench skews it).
+     */
+    loadAverage?: { atStart: number; atEnd: number };
     /** Contender-specific numbers (proxy counts, resource changes, ...). */
     extra: Record<string, number | string | boolean>;
 }
@@ -87,8 +93,20 @@ export function newRow(id: string, label: string, n: number): BenchRow {
     return { id, label, n, notes: [], extra: {} };
 }
 
-/** Fills wall time, rate and memory from a measurement. */
+/** Marks the start of a row's measured step: the load average now (`recordRun` adds the one at its end). */
+export function beginStep(row: BenchRow): BenchRow {
+    row.loadAverage = { atStart: os.loadavg()[0], atEnd: Number.NaN };
+    return row;
+}
+
+/** The rows whose step ran on a busy machine: a load average above `cores` at its start or its end. */
+export function busyRows(rows: readonly BenchRow[], cores: number): BenchRow[] {
+    return rows.filter((r) => r.loadAverage !== undefined && (r.loadAverage.atStart > cores || r.loadAverage.atEnd > cores));
+}
+
+/** Fills wall time, rate and memory from a measurement, and the load average at the step's end. */
 export function recordRun(row: BenchRow, wallSeconds: number, usage?: TreeUsage): BenchRow {
+    row.loadAverage = { atStart: row.loadAverage?.atStart ?? Number.NaN, atEnd: os.loadavg()[0] };
     row.wallSeconds = wallSeconds;
     row.usersPerSecond = wallSeconds > 0 ? row.n / wallSeconds : undefined;
     if (usage) {

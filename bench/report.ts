@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { ScaleResult } from "./contenders/scale";
-import { BenchRow, errorHeadline } from "./harness";
+import { BenchRow, busyRows, errorHeadline } from "./harness";
 import { MEMORY_METHOD } from "./processSampler";
 
 /** Everything one bench run produced. */
@@ -166,6 +166,16 @@ export function renderMarkdown(result: BenchResult): string {
             `load average ${result.machine.loadAverage.atStart.toFixed(1)} at start, ${result.machine.loadAverage.atEnd.toFixed(1)} at end`,
     );
     out.push("");
+    const busy = busyRows(result.rows, result.machine.nproc);
+    if (busy.length > 0) {
+        const steps = busy.map(
+            (r) => `${r.label} at N = ${r.n} (${r.loadAverage!.atStart.toFixed(1)} → ${r.loadAverage!.atEnd.toFixed(1)})`,
+        );
+        out.push(
+            `**Warning: ${busy.length} steps ran with a load average above the ${result.machine.nproc} cores**, so their figures are not comparable: ${steps.join("; ")}.`,
+        );
+        out.push("");
+    }
     out.push("## Headline");
     out.push("");
     if (result.scale) out.push(...scaleHeadline(result.scale));

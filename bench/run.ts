@@ -34,7 +34,7 @@ import { measureSerializedProviders } from "./contenders/serializedProvider";
 import { runScale, ScaleResult } from "./contenders/scale";
 import { runThrottledBatch } from "./contenders/throttledBatch";
 import { analyse } from "./analysis";
-import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, errorHeadline, newRow } from "./harness";
+import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, busyRows, errorHeadline, newRow } from "./harness";
 import { MEMORY_METHOD, procAvailable } from "./processSampler";
 import { BenchResult, removePartialRows, scaleHeadline, renderTable, writePartialRows, writeResults } from "./report";
 
@@ -228,6 +228,13 @@ async function main(): Promise<void> {
             if (row.error) log(`  ${row.label}: ERROR ${errorHeadline(row.error)}`);
             else if (row.skipped) log(`  ${row.label}: skipped (${row.skipped})`);
             else if (row.wallSeconds !== undefined) log(`  ${row.label}: ${row.wallSeconds.toFixed(2)} s`);
+            for (const busy of busyRows([row], os.cpus().length)) {
+                const { atStart, atEnd } = busy.loadAverage!;
+                log(
+                    `  warning: ${busy.label} ran on a busy machine (load average ${atStart.toFixed(1)} at its start, ${atEnd.toFixed(1)} at its end, ` +
+                        `${os.cpus().length} cores): its figures are not comparable; run the bench on a quiet machine`,
+                );
+            }
         }
     };
     let scale: ScaleResult | undefined;

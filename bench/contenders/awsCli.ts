@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+    beginStep,
     BENCH_REGION,
     BenchContext,
     BenchRow,
@@ -108,6 +109,7 @@ export async function runAwsCli(ctx: BenchContext, n: number, cli: AwsCli | unde
         };
         delete env.AWS_PROFILE;
         const cpuBefore = processCpuSeconds(ctx.cognitoLocalPid);
+        beginStep(row);
         const run = await runSampled("sh", ["-c", script], { env });
         const cpuAfter = processCpuSeconds(ctx.cognitoLocalPid);
         recordRun(row, run.wallSeconds, run.usage);

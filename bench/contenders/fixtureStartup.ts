@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { pulumiEnv, pulumiPath } from "../../scripts/pulumiEnv";
 import {
+    beginStep,
     BENCH_REGION,
     BenchContext,
     BenchRow,
@@ -66,6 +67,7 @@ export async function runFixtureStartup(ctx: BenchContext): Promise<BenchRow> {
             stateRoot,
             name: "bench",
         });
+        beginStep(row);
         const start = process.hrtime.bigint();
         await fixture.up();
         recordRun(row, secondsSince(start));
@@ -111,6 +113,7 @@ export async function runFixtureStartupEmbedded(): Promise<BenchRow> {
         return row;
     }
     try {
+        beginStep(row);
         const result = await timing.measureFixtureStartup(FIXTURE_USERS);
         recordRun(row, result.upMs / 1000);
         row.extra.firstSignInSeconds = result.firstSignInMs / 1000;

@@ -10,6 +10,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import { repoRoot } from "../../scripts/pulumiEnv";
 import {
+    beginStep,
     BENCH_REGION,
     BenchContext,
     BenchRow,
@@ -54,6 +55,7 @@ export async function runFloor(ctx: BenchContext, n: number): Promise<BenchRow> 
         const specFile = path.join(worker.dir, "spec.json");
         fs.writeFileSync(specFile, JSON.stringify(spec));
         const cpuBefore = processCpuSeconds(ctx.cognitoLocalPid);
+        beginStep(row);
         const run = await runSampled(process.execPath, [worker.script, specFile], {
             env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
         });

@@ -6,16 +6,17 @@
  * run usually skips) and `--parallel` equal to the bench's concurrency.
  */
 import {
+    beginStep,
     BENCH_REGION,
     BenchContext,
     BenchRow,
-    benchUsers,
     BenchUser,
+    benchUsers,
     briefError,
     countUsers,
-    errorHeadline,
     createBenchPool,
     deleteBenchPool,
+    errorHeadline,
     newRow,
     recordRun,
 } from "../harness";
@@ -116,6 +117,7 @@ export async function runPulumiLifecycle(
 
         ctx.log(`  ${upRow.label} ...`);
         hooks.beforeUp?.();
+        beginStep(upRow);
         fill(upRow, await timed(ctx, project, ["up", ...flags]));
         if (contender.upNote) upRow.notes.push(contender.upNote);
         const state = await project.exportState();
@@ -133,6 +135,7 @@ export async function runPulumiLifecycle(
 
         step = againRow;
         ctx.log(`  ${againRow.label} ...`);
+        beginStep(againRow);
         fill(againRow, await timed(ctx, project, ["up", ...flags]));
         const changes = Object.entries(againRow.extra).filter(
             ([key, value]) => key.startsWith("resources ") && key !== "resources unchanged" && Number(value) > 0,
@@ -145,6 +148,7 @@ export async function runPulumiLifecycle(
             step = refreshRow;
             await hooks.beforeRefresh?.(userPoolId);
             ctx.log(`  ${refreshRow.label} ...`);
+            beginStep(refreshRow);
             fill(refreshRow, await timed(ctx, project, ["refresh", ...flags]));
             const drift = Object.entries(refreshRow.extra).filter(
                 ([key, value]) => key.startsWith("resources ") && key !== "resources unchanged" && Number(value) > 0,
@@ -155,6 +159,7 @@ export async function runPulumiLifecycle(
 
         step = destroyRow;
         ctx.log(`  ${destroyRow.label} ...`);
+        beginStep(destroyRow);
         fill(destroyRow, await timed(ctx, project, ["destroy", ...flags]));
         if (contender.createsUsers) {
             destroyRow.failedUsers = await countUsers(ctx.client, userPoolId);
