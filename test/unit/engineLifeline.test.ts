@@ -4,13 +4,19 @@
  * CLI whose plugins stop writing and exit, is tested end to end (test/e2e/killedRun.e2e.test.ts).
  */
 import { strict as assert } from "assert";
-import { engineAlive, isDynamicProviderHost, parentIsGone, watchEngine } from "../../provider/shared/engineLifeline";
+import { engineAlive, isDynamicProviderHost, parentAndGroupOf, parentIsGone, watchEngine } from "../../provider/shared/engineLifeline";
 
 describe("engineLifeline", () => {
     it("the parent is gone once this process was re-parented (to init or a subreaper)", () => {
         assert.equal(parentIsGone(4242, 4242), false);
         assert.equal(parentIsGone(4242, 1), true);
         assert.equal(parentIsGone(4242, 977), true);
+    });
+
+    it("reads a process's parent and group from /proc/<pid>/stat, whatever its command name holds", () => {
+        assert.deepEqual(parentAndGroupOf("4321 (node) S 4300 4300 4300 0 -1"), { parent: 4300, group: 4300 });
+        assert.deepEqual(parentAndGroupOf("4321 (a b) (c)) R 77 4310 4310 0 -1"), { parent: 77, group: 4310 });
+        assert.equal(parentAndGroupOf(undefined), undefined, "a process that is gone");
     });
 
     it("recognises Pulumi's dynamic-provider host by its main module, and nothing else", () => {
