@@ -321,6 +321,28 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             assert.deepEqual(gone.users, {});
         });
 
+        it("a username deleted and made again by someone else is never deleted: IDENTITY_MISMATCH for that user, the others deleted", async function () {
+            const pool = await createTestPool(cognito.client);
+            const inputs = await checked({
+                userPoolId: pool.id,
+                declaredUsers: [{ username: "kim" }, { username: "lee" }],
+                rates: UNPACED_RATES,
+            });
+            const { id, outs } = await handlers.create(inputs);
+            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "kim" }));
+            await cognito.client.send(new AdminCreateUserCommand({ UserPoolId: pool.id, Username: "kim", MessageAction: "SUPPRESS" }));
+            const stranger = (await getStoredUser(cognito.client, pool.id, "kim"))!;
+            const error = await expectBatchError(() => handlers.remove(id, outs as BatchOutputs));
+            assert.equal(error.code, "IDENTITY_MISMATCH");
+            assert.match(error.message, new RegExp(`\\[IDENTITY_MISMATCH\\] delete "kim".*sub ${stranger.attributes.sub}`));
+            assert.equal(
+                (await getStoredUser(cognito.client, pool.id, "kim"))?.attributes.sub,
+                stranger.attributes.sub,
+                "the stranger stays",
+            );
+            assert.equal(await getStoredUser(cognito.client, pool.id, "lee"), undefined, "the recorded user is deleted");
+        });
+
         it("a password the pool's policy refuses fails the whole create before any write, naming each user and rule", async function () {
             const pool = await createTestPool(cognito.client);
             const weak = "weak-1";

@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/user/handlers";
 import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/shared/password";
+import { setProgressSink } from "../../provider/shared/notices";
 import { UserInputs, UserOutputs } from "../../provider/shared/types";
 import { freePort } from "../../provider/local/cognitoLocal";
 import {
@@ -357,6 +358,38 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
             assert.equal((await handlers.read(id, outs)).id, "", "the recorded user is gone: dropped, not re-pointed");
             await handlers.remove(id, outs);
             assert.ok(await getStoredUser(cognito.client, pool.id, "other"), "the other user is untouched");
+        });
+
+        it("a username deleted and made again by someone else: update and delete refuse it (IDENTITY_MISMATCH), nothing written; refresh drops it", async function () {
+            const { id, outs } = await created({ userPoolId: pool.id, username: "tina", attributes: { given_name: "A" } });
+            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "tina" }));
+            await cognito.client.send(
+                new AdminCreateUserCommand({
+                    UserPoolId: pool.id,
+                    Username: "tina",
+                    UserAttributes: [{ Name: "given_name", Value: "Stranger" }],
+                    MessageAction: "SUPPRESS",
+                }),
+            );
+            const stranger = (await getStoredUser(cognito.client, pool.id, "tina"))!;
+            const news = await checked({ userPoolId: pool.id, username: "tina", attributes: { given_name: "B" }, groups: ["admins"] });
+            for (const attempt of [() => handlers.update(id, outs, news), () => handlers.remove(id, outs)]) {
+                const error = await expectError(attempt);
+                assert.equal(error.code, "IDENTITY_MISMATCH");
+                assert.ok(error.message.includes(`sub ${stranger.attributes.sub}`) && error.message.includes(`sub ${outs.sub}`));
+            }
+            const after = (await getStoredUser(cognito.client, pool.id, "tina"))!;
+            assert.equal(after.attributes.given_name, "Stranger", "nothing was written");
+            assert.deepEqual(after.groups, []);
+            const warnings: string[] = [];
+            setProgressSink((line) => warnings.push(line));
+            try {
+                assert.equal((await handlers.read(id, outs)).id, "", "refresh drops it");
+            } finally {
+                setProgressSink();
+            }
+            assert.match(warnings.join("\n"), /^warning: user "tina".*now belongs to another user.*The refresh drops it/);
+            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "tina" }));
         });
 
         it("a pool deleted at cognito-local (a loopback emulator without accounts or STS) is gone, its user with it: refresh drops it, delete succeeds", async function () {
