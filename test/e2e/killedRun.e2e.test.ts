@@ -122,5 +122,25 @@ for (const emulator of EMULATORS) {
             await stack.run(["destroy", "--yes", "--skip-preview"]);
             assert.equal(await count(), 0);
         });
+
+        if (emulator.name === "cognito-local") {
+            it("Ctrl-C (SIGINT) keeps Pulumi's graceful path: the steps under way finish and are recorded", async function () {
+                await stack.run(["config", "rm", "cognito-user:adoptExisting"], { allowFailure: true });
+                let cli: ChildProcess | undefined;
+                const up = stack.up({ allowFailure: true, onStart: (child) => (cli = child) });
+                while ((await count()) < KILL_AT && cli?.exitCode === null) await sleep(50);
+                cli?.kill("SIGINT");
+                const interrupted = await up;
+                assert.notEqual(interrupted.code, 0, "the update was cancelled");
+                const state = await stack.exportState();
+                assert.deepEqual(state.pendingOperations, [], "every step that began finished and was recorded");
+                const batch = state.resources.find((r) => r.type === "pulumi-nodejs:dynamic/cognito:CognitoUserBatch");
+                const recorded = state.users.size + Number(batch?.outputs?.count ?? 0);
+                assert.equal(await count(), recorded, "the state knows every user in the pool");
+                assert.equal(Number(batch?.outputs?.count), BATCH_USERS, "the batch under way finished");
+                await stack.run(["destroy", "--yes", "--skip-preview"]);
+                assert.equal(await count(), 0);
+            });
+        }
     });
 }
