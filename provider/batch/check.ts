@@ -57,6 +57,7 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         maxAttempts: raw.maxAttempts,
         adoptExisting,
         clientId: raw.clientId,
+        resourceUrn: raw.resourceUrn,
     };
     // The connection is validated once, as any user's would be; per-user validation then skips it.
     const base = validateUserInputs({ ...connection, username: "batch" });
@@ -99,7 +100,8 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         resourceUrn: base.inputs.resourceUrn,
     });
 
-    const rawPasswords = raw.userPasswords;
+    // The program sends the users and their passwords as JSON strings (./wire.ts); tests may pass them decoded.
+    const rawPasswords = parsedOrFailure(raw.userPasswords, "userPasswords", fail);
     if (isKnown(rawPasswords) && !isPlainObject(rawPasswords))
         fail("userPasswords", "userPasswords must map usernames to { password?, temporaryPassword? }.");
     const passwordsOf = (username: string): DeclaredPasswords | undefined => {
@@ -108,7 +110,7 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         return isPlainObject(entry) ? (entry as DeclaredPasswords) : undefined;
     };
 
-    const rawUsers = raw.declaredUsers;
+    const rawUsers = parsedOrFailure(raw.declaredUsers, "users", fail);
     let entries: Array<[string, unknown]> = [];
     let usersUnknown = isUnknown(rawUsers);
     if (rawUsers === undefined || rawUsers === null) {
@@ -175,6 +177,18 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
         userPasswords: isUnknown(rawPasswords) ? (UNKNOWN as unknown as Record<string, DeclaredPasswords>) : Object.fromEntries(passwords),
     };
     return { inputs, failures };
+}
+
+/** A JSON string's value (anything else as it is); a failure on `property` when it does not parse. */
+function parsedOrFailure(value: unknown, property: string, fail: (property: string, reason: string) => void): unknown {
+    if (typeof value !== "string" || isUnknown(value)) return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        // Never the value: it may hold passwords.
+        fail(property, `${property} must be the JSON the CognitoUserBatch class sends; it does not parse.`);
+        return undefined;
+    }
 }
 
 /** A user's checked inputs in the batch's compact form: defaults left out. */

@@ -13,6 +13,7 @@ import { totpUrisOf } from "./mfa";
 import { cognitoUserBatchProviderText } from "./provider";
 import { QuotaRates } from "./quotas";
 import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./types";
+import { recordsOf, secretMapOf } from "./wire";
 
 /** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. Passwords are kept out of the user list, in a secret input. */
 export interface BatchUserArgs extends UserFieldsArgs {
@@ -65,6 +66,9 @@ export type BatchUserSummary = BatchUserRecord;
 /** Secret outputs: Pulumi stores them encrypted and masks them in every display. */
 const SECRET_OUTPUTS = ["passwords", "temporaryPasswords", "totpSecrets"];
 
+/** The outputs that cross Pulumi's RPCs as JSON strings (./wire.ts) and that the program decodes on first use. */
+const ENCODED_OUTPUTS = ["users", "passwords", "temporaryPasswords", "totpSecrets"] as const;
+
 /**
  * Many Amazon Cognito users of one pool as one Pulumi resource. `pulumi up` creates, updates and
  * deletes only the users that changed, paced to Cognito's request-rate quotas; a failure for some
@@ -73,7 +77,11 @@ const SECRET_OUTPUTS = ["passwords", "temporaryPasswords", "totpSecrets"];
 export class CognitoUserBatch extends PackageDynamicResource {
     /** The pool's id. */
     declare readonly userPoolId: pulumi.Output<string>;
-    /** Every managed user, keyed by declared username: `{ cognitoUsername, sub, status, enabled, groups, attributes }`. */
+    /**
+     * Every managed user, keyed by declared username: `{ cognitoUsername, sub, status, enabled, groups,
+     * attributes }`. Decoded in the program on first use (the users travel as one JSON string); for one
+     * user, `user(username)` reads the same decoded value.
+     */
     declare readonly users: pulumi.Output<Record<string, BatchUserSummary>>;
     /** Permanent passwords, generated or declared, keyed by username. Secret. */
     declare readonly passwords: pulumi.Output<Record<string, string>>;
@@ -105,9 +113,11 @@ export class CognitoUserBatch extends PackageDynamicResource {
             adoptExisting: args?.adoptExisting ?? configuredAdopt ?? false,
             batchName: name,
             clientId: args?.clientId,
-            // The list without passwords stays readable in diffs; the passwords go in one secret map.
-            declaredUsers: declared?.users,
-            userPasswords: declared?.passwords,
+            // The list without passwords stays readable in diffs; the passwords go in one secret value.
+            // One JSON string each, not a list of maps: Pulumi encodes a string in one step, a list field by
+            // field in every process it crosses (./wire.ts). The CLI still previews the users' changes per user.
+            declaredUsers: declared?.users.apply((users) => JSON.stringify(users)),
+            userPasswords: declared ? pulumi.secret(declared.passwords.apply((passwords) => JSON.stringify(passwords))) : undefined,
             // Outputs only: declared so Pulumi exposes them on the object.
             users: undefined,
             passwords: undefined,
@@ -117,10 +127,49 @@ export class CognitoUserBatch extends PackageDynamicResource {
         };
         super(cognitoUserBatchProviderText, "CognitoUserBatch", name, props, withSecretOutputs(opts, SECRET_OUTPUTS));
         markOutputsSecret(this, SECRET_OUTPUTS);
+        decodeOutputsOnFirstUse(this);
         // Made here from the secrets, so the state holds each secret once.
         this.totpUris = pulumi.secret(
             pulumi.all([this.userPoolId, this.totpSecrets]).apply(([pool, secrets]) => totpUrisOf(pool, secrets)),
         );
+    }
+
+    /**
+     * One user's outputs, by declared username: `batch.user("alice").sub`. Undefined when the batch does not
+     * manage that username (not declared, or not created yet because its create failed).
+     */
+    user(username: string): pulumi.Output<BatchUserSummary | undefined> {
+        return this.users.apply((users) => (Object.prototype.hasOwnProperty.call(users, username) ? users[username] : undefined));
+    }
+
+    /** One user's permanent password (declared or generated), by declared username. Secret. */
+    password(username: string): pulumi.Output<string | undefined> {
+        return pulumi.secret(
+            this.passwords.apply((all) => (Object.prototype.hasOwnProperty.call(all, username) ? all[username] : undefined)),
+        );
+    }
+}
+
+/**
+ * Replaces the encoded outputs the base class set (JSON strings, or maps in state written before they
+ * were strings) with their decoded values, each decoded once, when first read: a program that never
+ * reads a batch's users never holds them decoded.
+ */
+function decodeOutputsOnFirstUse(batch: CognitoUserBatch): void {
+    const decoders: Record<(typeof ENCODED_OUTPUTS)[number], (value: unknown) => unknown> = {
+        users: (value) => recordsOf(value) ?? {},
+        passwords: (value) => secretMapOf(value, "passwords"),
+        temporaryPasswords: (value) => secretMapOf(value, "temporaryPasswords"),
+        totpSecrets: (value) => (value === undefined || value === null ? undefined : secretMapOf(value, "totpSecrets")),
+    };
+    for (const name of ENCODED_OUTPUTS) {
+        const encoded = (batch as unknown as Record<string, pulumi.Output<unknown>>)[name];
+        let decoded: pulumi.Output<unknown> | undefined;
+        Object.defineProperty(batch, name, {
+            configurable: true,
+            enumerable: true,
+            get: () => (decoded ??= encoded.apply(decoders[name])),
+        });
     }
 }
 

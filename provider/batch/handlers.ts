@@ -18,9 +18,22 @@ import { checkBatch } from "./check";
 import { BatchOperationError, batchFailureMessage, commonCode } from "./errors";
 import { BatchRun, createUsers, deleteUsers, openRun, updateUsers } from "./executor";
 import { BatchIdentities } from "./identities";
+import { describePlan } from "./planReport";
+import { printProgress } from "../shared/notices";
 import { readUsers } from "./refresh";
 import { batchReplaces, BatchPlan, batchSettingsChanges, planBatch, planHasChanges, settingsOf, userInputsOf, userOutputsOf } from "./plan";
 import { BatchInputs, BatchOutputs, BatchSettings } from "./types";
+import {
+    BatchWireInputs,
+    BatchWireOutputs,
+    decodeInputs,
+    decodeJson,
+    decodeOutputs,
+    encodeInputs,
+    encodeOutputs,
+    encodeOutputsLike,
+    isEarlierForm,
+} from "./wire";
 import { watchEngine } from "../shared/engineLifeline";
 
 // Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit.
@@ -34,21 +47,29 @@ export function batchResourceId(settings: BatchSettings): string {
 }
 
 /** The declared passwords in raw batch inputs (inline or in `userPasswords`), to keep them out of every check failure. */
-function declaredSecrets(raw: RawInputs<BatchInputs>): string[] {
+function declaredSecrets(raw: RawInputs<BatchWireInputs>): string[] {
     const found: string[] = [];
     const collect = (value: unknown, key?: string): void => {
         if (typeof value === "string" && (key === "password" || key === "temporaryPassword")) found.push(value);
         else if (typeof value === "object" && value !== null)
             for (const [k, v] of Object.entries(value)) collect(v, Array.isArray(value) ? key : k);
     };
-    collect(raw.declaredUsers);
-    collect(raw.userPasswords);
+    const decoded = (value: unknown, property: string) => {
+        try {
+            return decodeJson(value, property);
+        } catch {
+            return undefined;
+        }
+    };
+    collect(decoded(raw.declaredUsers, "declaredUsers"));
+    collect(decoded(raw.userPasswords, "userPasswords"));
     return found;
 }
 
 /** `check`: every user validated before any Cognito call; problems named like `users[3].attributes.x`, never a password shown. */
-export async function check(_olds: unknown, news: RawInputs<BatchInputs>): Promise<dynamic.CheckResult<BatchInputs>> {
-    return checkResult(checkBatch(news), news, () => declaredSecrets(news));
+export async function check(_olds: unknown, news: RawInputs<BatchWireInputs>): Promise<dynamic.CheckResult<BatchWireInputs>> {
+    const checked = checkBatch(news as RawInputs<BatchInputs>);
+    return checkResult({ inputs: encodeInputs(checked.inputs), failures: checked.failures }, news, () => declaredSecrets(news));
 }
 
 /**
@@ -56,12 +77,20 @@ export async function check(_olds: unknown, news: RawInputs<BatchInputs>): Promi
  * a change of Region, endpoint, profile, attempts, concurrency or rates is an update that records it;
  * otherwise a change is reported only when some user must be created, updated or deleted.
  */
-export async function diff(_id: string, olds: BatchOutputs, news: BatchInputs): Promise<dynamic.DiffResult> {
+export async function diff(_id: string, recorded: BatchWireOutputs, declared: BatchWireInputs): Promise<dynamic.DiffResult> {
+    const olds = decodeOutputs(recorded) as BatchOutputs;
+    const news = decodeInputs(declared);
     const replaces = batchReplaces(olds, news);
     if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
     if (batchSettingsChanges(olds, news).length > 0) return { changes: true };
     if (isUnknown(news.declaredUsers) || isUnknown(news.userPasswords)) return { changes: true };
-    return { changes: planHasChanges(planBatch(olds, news)) };
+    const plan = planBatch(olds, news);
+    // The engine shows the batch as one resource: the preview's only word on which users change is ours.
+    for (const line of describePlan(news.batchName ?? "CognitoUserBatch", plan)) printProgress(line);
+    // State in the earlier form (maps) is rewritten by an update that writes nothing to Cognito; only
+    // against inputs in this form, which `check` makes: a refresh compares with the recorded inputs.
+    const upgrade = isEarlierForm(recorded) && typeof declared.declaredUsers === "string";
+    return { changes: upgrade || planHasChanges(plan) };
 }
 
 /**
@@ -148,51 +177,59 @@ function counts(run: BatchRun, plan: BatchPlan): string {
 }
 
 /** The error for users that failed while others succeeded: carries the state to record. */
-function partialFailure(run: BatchRun, plan: BatchPlan, id: string, inputs: WithProvider<BatchInputs>): BatchOperationError {
+function partialFailure(run: BatchRun, plan: BatchPlan, id: string, inputs: WithProvider<BatchWireInputs>): BatchOperationError {
     const outs = outputsOf(run);
     const summary =
         `${run.label}: ${run.failures.length} users failed (${counts(run, plan)}); the ${outs.count} users that exist are recorded. ` +
         "Fix the cause and run `pulumi up` again: it retries only the failed users.";
     return new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures, {
         id,
-        properties: withProviderOf(outs, inputs),
+        properties: withProviderOf(encodeOutputs(outs), inputs),
     });
 }
 
 /** `create`: every declared user; on failures, the created ones are still recorded (see BatchOperationError). */
-export async function create(inputs: WithProvider<BatchInputs>): Promise<{ id: string; outs: BatchOutputs }> {
+export async function create(declared: WithProvider<BatchWireInputs>): Promise<{ id: string; outs: BatchWireOutputs }> {
     return withCognitoUserErrors(async () => {
+        const inputs = decodeInputs(declared);
         const settings = settingsOf(inputs);
         const id = batchResourceId(settings);
         const run = openRun(settings);
         const plan = planBatch({}, inputs);
         await execute(run, plan);
         if (run.failures.length > 0) {
-            if (run.state.size > 0) throw partialFailure(run, plan, id, inputs);
+            if (run.state.size > 0) throw partialFailure(run, plan, id, declared);
             const summary = `${run.label}: every one of the ${plan.create.length} users failed; nothing was created.`;
             throw new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures);
         }
-        return { id, outs: outputsOf(run) };
+        return { id, outs: encodeOutputs(outputsOf(run)) };
     });
 }
 
 /** `update`: only the users that changed; on failures, every success is still recorded. */
-export async function update(id: string, olds: BatchOutputs, news: WithProvider<BatchInputs>): Promise<{ outs: BatchOutputs }> {
+export async function update(
+    id: string,
+    recorded: BatchWireOutputs,
+    declared: WithProvider<BatchWireInputs>,
+): Promise<{ outs: BatchWireOutputs }> {
     return withCognitoUserErrors(async () => {
+        const olds = decodeOutputs(recorded) as BatchOutputs;
+        const news = decodeInputs(declared);
         const settings = settingsOf(news);
         const run = openRun(settings, olds);
         const plan = planBatch(olds, news);
         const moved = olds.region !== news.region || (olds.endpoint ?? undefined) !== (news.endpoint ?? undefined);
         if (moved) await assertSameUsersAt(run, olds).catch((error) => (run.cognito.destroy(), Promise.reject(error)));
         await execute(run, plan);
-        if (run.failures.length > 0) throw partialFailure(run, plan, id, news);
-        return { outs: outputsOf(run) };
+        if (run.failures.length > 0) throw partialFailure(run, plan, id, declared);
+        return { outs: encodeOutputs(outputsOf(run)) };
     });
 }
 
 /** `read` (refresh): every recorded user re-read, paced, user by user or the pool in pages (./refresh.ts); gone users dropped, drift recorded. */
-export async function read(id: string, props: Partial<BatchOutputs> = {}): Promise<dynamic.ReadResult<BatchOutputs>> {
+export async function read(id: string, recorded: Partial<BatchWireOutputs> = {}): Promise<dynamic.ReadResult<BatchWireOutputs>> {
     return withCognitoUserErrors(async () => {
+        const props = decodeOutputs(recorded);
         if (props.users === undefined || props.userPoolId === undefined) {
             throw new CognitoUserError(
                 "VALIDATION_ERROR",
@@ -211,13 +248,15 @@ export async function read(id: string, props: Partial<BatchOutputs> = {}): Promi
             const summary = `${run.label}: reading ${run.failures.length} of ${Object.keys(props.users).length} users failed; nothing was changed in the state.`;
             throw new BatchOperationError(commonCode(run.failures), batchFailureMessage(summary, run.failures), run.failures);
         }
-        return { id, props: outputsOf(run) };
+        // In the form recorded: only an update, run with this version's secret outputs, changes the form.
+        return { id, props: encodeOutputsLike(recorded, outputsOf(run)) };
     });
 }
 
 /** `delete`: every recorded user; users already gone count as deleted, so a retry after a failure is safe. */
-export async function remove(_id: string, props: Partial<BatchOutputs>): Promise<void> {
+export async function remove(_id: string, recorded: Partial<BatchWireOutputs>): Promise<void> {
     return withCognitoUserErrors(async () => {
+        const props = decodeOutputs(recorded);
         if (props.users === undefined || props.userPoolId === undefined) return;
         const settings = settingsOf(props as BatchOutputs);
         const run = openRun(settings, props);
@@ -238,7 +277,7 @@ export async function remove(_id: string, props: Partial<BatchOutputs>): Promise
 }
 
 /** The handlers together, as Pulumi's interface types them: the compiler checks they are what the host calls. */
-export const batchHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<BatchInputs, BatchOutputs>;
+export const batchHandlers = { check, diff, create, read, update, delete: remove } satisfies Handlers<BatchWireInputs, BatchWireOutputs>;
 
 /**
  * `delete` for the host, which uses this module itself as the provider (./provider.ts); `remove` stays

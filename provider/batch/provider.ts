@@ -7,10 +7,10 @@
  */
 import { providerText } from "../shared/program/dynamicResource";
 import { ProviderModule } from "../shared/handlers";
-import type { BatchInputs, BatchOutputs } from "./types";
+import type { BatchWireInputs, BatchWireOutputs } from "./wire";
 
 /** The `__provider` text of every CognitoUserBatch (70 bytes). */
 export const cognitoUserBatchProviderText = providerText("pulumi-cognito-user/dynamic-batch");
 
 /** Compiles only while ./handlers.ts is a whole provider as the host calls it, and still serves 0.1.0's stub. */
-export type CognitoUserBatchProviderModule = ProviderModule<typeof import("./handlers"), BatchInputs, BatchOutputs>;
+export type CognitoUserBatchProviderModule = ProviderModule<typeof import("./handlers"), BatchWireInputs, BatchWireOutputs>;

@@ -22,6 +22,7 @@ import {
     TEST_REGION,
 } from "../support/cognito";
 import { createTempProject, PulumiResult, runPulumi, RunPulumiOptions, TempProject } from "../support/pulumiCli";
+import { decodeOutputs } from "../../provider/batch/wire";
 
 const BATCH_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUserBatch";
 
@@ -39,6 +40,11 @@ const seed = new CognitoUserBatch("seed", {
 export const count = seed.count;
 export const users = seed.users;
 export const passwords = seed.passwords;
+// One user's outputs, typed: the batch decodes its users (one JSON string in the state) in the program.
+const seven = seed.user("seed-07");
+export const seed07 = { sub: seven.apply((u) => u?.sub), groups: seven.apply((u) => u?.groups), status: seven.apply((u) => u?.status) };
+export const seed07Password = seed.password("seed-07");
+export const notInBatch = seed.user("nobody");
 `;
 
 /** One CSV row: username, email, groups. */
@@ -75,7 +81,7 @@ describe("CognitoUserBatch through the Pulumi CLI (e2e)", function () {
             JSON.parse(raw).deployment.resources ?? [];
         const batch = resources.find((r) => r.type === BATCH_TYPE);
         assert.ok(batch, "the batch is in the state");
-        return { raw, batch };
+        return { raw, batch: { ...batch, outputs: decodeOutputs(batch.outputs) as Record<string, unknown> } };
     }
     async function storedUsernames(): Promise<string[]> {
         return (await listPoolUsers(cognito.client, pool.id)).map((u) => u.Username!).sort();
@@ -135,6 +141,13 @@ describe("CognitoUserBatch through the Pulumi CLI (e2e)", function () {
         assert.equal(batch.outputs.count, 60);
         const shown = JSON.parse((await run(["stack", "output", "--json", "--show-secrets"])).stdout);
         const generated = shown.passwords as Record<string, string>;
+        const recorded07 = (batch.outputs.users as Record<string, { sub: string }>)["seed-07"];
+        assert.deepEqual(shown.seed07, { sub: recorded07.sub, groups: [], status: "CONFIRMED" });
+        assert.equal(shown.users["seed-03"].cognitoUsername, "seed-03", "the whole record, defaults filled in");
+        assert.equal(shown.seed07Password, generated["seed-07"]);
+        assert.equal(shown.notInBatch, undefined);
+        const plainOutputs = (await run(["stack", "output", "--json"])).stdout;
+        assert.match(plainOutputs, /"seed07Password": "\[secret\]"/);
         assert.equal(Object.keys(generated).length, 60);
         for (const password of Object.values(generated))
             assert.ok(!raw.includes(password), "a generated password is in the state in plain text");
@@ -151,6 +164,12 @@ describe("CognitoUserBatch through the Pulumi CLI (e2e)", function () {
         const resourceSection = preview.stdout.split(/^Outputs:/m)[0];
         const marked = resourceSection.split("\n").flatMap((line) => /^\s*~ (seed-\d+):/.exec(line)?.[1] ?? []);
         assert.deepEqual(marked, changed, "the preview marks only the changed users");
+        // Plain `pulumi preview` names the changed users and their changed fields, and no other user.
+        const plain = (await run(["preview"])).stdout;
+        if (process.env.SHOW_PREVIEW) console.log(plain);
+        assert.match(plain, /seed: 2 users change \(60 declared\): 2 to update/);
+        assert.match(plain, /~ seed-10: attributes \(email\)/);
+        assert.deepEqual([...new Set(plain.match(/seed-\d\d\b/g))].sort(), changed, "no other user is named");
         const up = await run(["up", "--yes", "--skip-preview"]);
         assert.match(up.stdout, /~ 1 updated/);
         for (const user of await listPoolUsers(cognito.client, pool.id)) {

@@ -25,6 +25,7 @@ import {
     TestStack,
     USERS_AND_BATCH_PROGRAM,
 } from "../support/testStack";
+import { decodeOutputs } from "../../provider/batch/wire";
 
 const BATCH_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUserBatch";
 
@@ -57,7 +58,7 @@ describe("the identity gate, through the Pulumi CLI against moto (e2e)", functio
 
     async function batchOutputs(stack: TestStack): Promise<{ users: Record<string, { sub: string }>; accountId?: string }> {
         const batch = (await stack.exportState()).resources.find((r) => r.type === BATCH_TYPE);
-        return (batch?.outputs ?? { users: {} }) as never;
+        return (batch ? decodeOutputs(batch.outputs ?? {}) : { users: {} }) as never;
     }
 
     /** Deletes `username` and makes another user of that name: a stranger with their own password and given_name. */

@@ -20,6 +20,7 @@ import { ensurePulumi } from "../../scripts/pulumiEnv";
 import { createTestPool, getStoredUser, listPoolUsers, startTestCognito, TestCognito, TestPool, TEST_REGION } from "../support/cognito";
 import { FaultPlan, FaultProxy, startFaultProxy } from "../support/faultProxy";
 import { createTempProject, PulumiResult, runPulumi, RunPulumiOptions, TempProject } from "../support/pulumiCli";
+import { decodeOutputs } from "../../provider/batch/wire";
 
 const USER_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUser";
 const BATCH_TYPE = "pulumi-nodejs:dynamic/cognito:CognitoUserBatch";
@@ -220,7 +221,7 @@ function lostAnswersCase(title: string, faults: FaultPlan, seed: number, expectF
             const resources = await c.stateResources();
             assert.equal(resources.length, 21);
             const named = resources.flatMap((r) =>
-                r.type === USER_TYPE ? [r.outputs!.username as string] : Object.keys(r.outputs!.users as Record<string, unknown>),
+                r.type === USER_TYPE ? [r.outputs!.username as string] : Object.keys(decodeOutputs(r.outputs!).users ?? {}),
             );
             assert.deepEqual(named.sort(), DECLARED.map((u) => u.username).sort());
             for (const r of resources.filter((r) => r.type === USER_TYPE))

@@ -252,9 +252,12 @@ describe("state written by 0.1.0, run by the current package (e2e)", function ()
         assert.equal((editor.newState!.inputs!.attributes as Record<string, string>).given_name, "Edwina");
         const seed = changed.find((s) => nameOf(s.urn) === "seed")!;
         assert.deepEqual(differing(seed), ["declaredUsers"]);
-        const [oldUsers, newUsers] = [seed.oldState!.inputs!.declaredUsers, seed.newState!.inputs!.declaredUsers] as Array<
-            Record<string, { attributes: Record<string, string> }>
-        >;
+        // 0.1.0 recorded the users as a map; the current package sends them as one JSON string (provider/batch/wire.ts).
+        const decoded = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
+        const [oldUsers, newUsers] = [
+            decoded(seed.oldState!.inputs!.declaredUsers),
+            decoded(seed.newState!.inputs!.declaredUsers),
+        ] as Array<Record<string, { attributes: Record<string, string> }>>;
         assert.deepEqual(
             Object.keys(newUsers).filter((u) => !isDeepStrictEqual(oldUsers[u], newUsers[u])),
             ["seed-1"],

@@ -16,7 +16,7 @@ import {
     AdminUpdateUserAttributesCommand,
     DeleteUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import * as handlers from "../../provider/batch/handlers";
+import * as handlers from "../support/batchHandlers";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/shared/password";

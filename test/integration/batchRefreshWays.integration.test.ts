@@ -16,7 +16,7 @@ import {
     CognitoIdentityProviderClient,
     DeleteUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import * as handlers from "../../provider/batch/handlers";
+import * as handlers from "../support/batchHandlers";
 import { BatchOperationError } from "../../provider/batch/errors";
 import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
 import { forgetPoolFacts } from "../../provider/shared/cognito/gateway";

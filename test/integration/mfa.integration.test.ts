@@ -11,7 +11,7 @@
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { AdminGetUserCommand, CreateUserPoolClientCommand, SetUserMFAPreferenceCommand } from "@aws-sdk/client-cognito-identity-provider";
-import * as batchHandlers from "../../provider/batch/handlers";
+import * as batchHandlers from "../support/batchHandlers";
 import { QUOTA_CATEGORIES } from "../../provider/batch/quotas";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/user/handlers";

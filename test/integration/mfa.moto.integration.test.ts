@@ -9,7 +9,7 @@
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import * as batchHandlers from "../../provider/batch/handlers";
+import * as batchHandlers from "../support/batchHandlers";
 import { READ_WAY_VARIABLE } from "../../provider/batch/refresh";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
 import * as handlers from "../../provider/user/handlers";
