@@ -140,7 +140,8 @@ export function scaleHeadline(scale: ScaleResult): string[] {
         `- batch \`up\` / floor (scale.batchVsFloor): **${fmt(scale.batchVsFloor, 2)}×** (target ≤ 1.2)`,
         `- \`refresh\` / one ListUsers scan (scale.refreshVsScan): **${fmt(scale.refreshVsScan, 2)}×** (target ≤ 1.5; the scan took ${fmt(scale.scanSeconds, 2)} s)`,
         `- no-change \`up\` (scale.noChangeUpSeconds): **${fmt(scale.noChangeUpSeconds, 1)} s** (target ≤ 5)`,
-        `- peak memory of the Pulumi CLI's process tree (scale.peakMemoryMB): **${fmt(scale.peakMemoryMB, 0)} MB**`,
+        `- peak memory of the Pulumi CLI's process tree (scale.peakMemoryMB): **${fmt(scale.peakMemoryMB, 0)} MB** (target ≤ 800 at 10,000 users, ≤ 2,048 at 100,000)`,
+        `- \`pulumi preview\` with 3 users changed names exactly those 3 (scale.previewNamesOnlyChanged): **${scale.previewNamesOnlyChanged === undefined ? "-" : scale.previewNamesOnlyChanged ? "yes" : "no"}**`,
     ];
 }
 
@@ -182,7 +183,7 @@ export function renderMarkdown(result: BenchResult): string {
     else out.push(...regularHeadline(result));
     const state = result.stateBytesPerUser;
     out.push(
-        `- state bytes per user (stateBytesPerUser: the package's resources in \`pulumi stack export\`, compact JSON, / N): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"}`,
+        `- state bytes per user (stateBytesPerUser: the package's resources in \`pulumi stack export\`, compact JSON, / N): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"} (target for the batch: ≤ 411, its figure before the users became JSON strings)`,
         "",
     );
     out.push("## Results");

@@ -89,6 +89,8 @@ export async function runPulumiLifecycle(
     hooks: {
         beforeUp?: () => void;
         afterUp?: (row: BenchRow) => void;
+        /** Runs after the no-change `up`, with the project (the scale run previews a change of 3 users); must leave the declaration as it found it. */
+        afterNoChangeUp?: (project: BenchProject) => Promise<BenchRow[]>;
         /** Runs right before the timed `refresh`, with the contender's pool (the scale run times a ListUsers scan). */
         beforeRefresh?: (userPoolId: string) => Promise<void>;
     } = {},
@@ -143,6 +145,7 @@ export async function runPulumiLifecycle(
         if (changes.length > 0)
             againRow.error = `the second up changed resources: ${changes.map(([k, v]) => `${v} ${k.slice(10)}`).join(", ")}`;
         ctx.log(`    ${againRow.wallSeconds!.toFixed(1)} s`);
+        if (hooks.afterNoChangeUp) rows.splice(rows.indexOf(againRow) + 1, 0, ...(await hooks.afterNoChangeUp(project)));
 
         if (contender.refresh) {
             step = refreshRow;

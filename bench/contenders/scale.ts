@@ -10,7 +10,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { MOTO_SERVER, startMoto } from "../../test/support/moto";
-import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, secondsSince } from "../harness";
+import { beginStep, BENCH_REGION, BenchContext, BenchOptions, BenchRow, briefError, newRow, recordRun, secondsSince } from "../harness";
+import { BenchProject } from "../pulumiProject";
 import { runFloor } from "./floor";
 import { BATCH_PROGRAM, unpacedRates } from "./pulumiBatch";
 import { runPulumiLifecycle } from "./pulumiLifecycle";
@@ -35,6 +36,44 @@ export interface ScaleResult {
     noChangeUpSeconds?: number;
     /** The largest peak resident memory of the Pulumi CLI's process tree over the batch's commands, MB. */
     peakMemoryMB?: number;
+    /** `pulumi preview` with 3 users' attributes changed: whether its output named exactly those 3 users (and no password). */
+    previewNamesOnlyChanged?: boolean;
+}
+
+/** Users the preview step changes. */
+const PREVIEWED_CHANGES = 3;
+
+/**
+ * `pulumi preview` (plain, as a reviewer runs it) of the batch with 3 users' attributes changed: timed, and
+ * checked to name exactly those users; the declaration is put back afterwards.
+ */
+async function previewThreeChanged(project: BenchProject, scale: ScaleResult, log: (line: string) => void): Promise<BenchRow> {
+    const row = newRow("scale-batch-preview", `scale: 1 CognitoUserBatch: preview, ${PREVIEWED_CHANGES} users changed`, scale.n);
+    const specFile = path.join(project.dir, "bench-spec.json");
+    const original = fs.readFileSync(specFile, "utf8");
+    const spec = JSON.parse(original) as { users: Array<{ username: string; attributes: Record<string, string> }> };
+    const picked = [0, Math.floor(spec.users.length / 2), spec.users.length - 1].map((i) => spec.users[i]);
+    for (const user of picked) user.attributes = { ...user.attributes, name: "Changed" };
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    try {
+        log(`  ${row.label} ...`);
+        beginStep(row);
+        const run = await project.run(["preview"]);
+        recordRun(row, run.wallSeconds, run.usage);
+        const named = new Set(spec.users.map((u) => u.username).filter((name) => run.stdout.includes(`~ ${name}:`)));
+        const expected = picked.map((u) => u.username);
+        scale.previewNamesOnlyChanged =
+            named.size === expected.length && expected.every((name) => named.has(name)) && /3 users change/.test(run.stdout);
+        if (!scale.previewNamesOnlyChanged)
+            row.error = `the preview named ${[...named].join(", ") || "no user"}; expected ${expected.join(", ")}`;
+        row.notes.push(`names exactly the ${PREVIEWED_CHANGES} changed users: ${scale.previewNamesOnlyChanged ? "yes" : "no"}`);
+        log(`    ${run.wallSeconds.toFixed(1)} s; names exactly the changed users: ${scale.previewNamesOnlyChanged}`);
+    } catch (error) {
+        row.error = briefError(error);
+    } finally {
+        fs.writeFileSync(specFile, original);
+    }
+    return row;
 }
 
 /** How long one scan of the pool takes: ListUsers, 60 a page, until the last page; and how many users it saw. */
@@ -82,11 +121,12 @@ export async function runScale(
                 program: BATCH_PROGRAM,
                 rates: unpacedRates(),
                 fullLifecycle: true,
-                refresh: !batchOnly,
+                refresh: true,
                 createsUsers: true,
                 upNote: `rates 0 (unpaced: ${emulator} has no quotas); AdminCreateUser + AdminSetUserPassword per user`,
             },
             {
+                afterNoChangeUp: async (project) => [await previewThreeChanged(project, scale, log)],
                 beforeRefresh: async (userPoolId) => {
                     const scan = await timeListUsersScan(ctx, userPoolId);
                     scale.scanSeconds = scan.seconds;
