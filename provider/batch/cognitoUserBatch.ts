@@ -103,7 +103,7 @@ export class CognitoUserBatch extends PackageDynamicResource {
         // Read now, not in an apply: a missing or malformed file fails the program at once, naming the row.
         const fromFile = args?.usersFile !== undefined ? loadUsersFile(args.usersFile) : [];
         const declared =
-            args?.users === undefined && args?.usersFile === undefined ? undefined : declareUsers(fromFile, args.users, args.defaults);
+            args?.users === undefined && args?.usersFile === undefined ? undefined : declareUsersJson(fromFile, args.users, args.defaults);
         const configuredAdopt = new pulumi.Config("cognito-user").getBoolean("adoptExisting");
         const props: Record<string, unknown> = {
             userPoolId: args?.userPoolId,
@@ -116,8 +116,8 @@ export class CognitoUserBatch extends PackageDynamicResource {
             // The list without passwords stays readable in diffs; the passwords go in one secret value.
             // One JSON string each, not a list of maps: Pulumi encodes a string in one step, a list field by
             // field in every process it crosses (./wire.ts). The CLI still previews the users' changes per user.
-            declaredUsers: declared?.users.apply((users) => JSON.stringify(users)),
-            userPasswords: declared ? pulumi.secret(declared.passwords.apply((passwords) => JSON.stringify(passwords))) : undefined,
+            declaredUsers: declared?.users,
+            userPasswords: declared?.passwords,
             // Outputs only: declared so Pulumi exposes them on the object.
             users: undefined,
             passwords: undefined,
@@ -171,6 +171,36 @@ function decodeOutputsOnFirstUse(batch: CognitoUserBatch): void {
             get: () => (decoded ??= encoded.apply(decoders[name])),
         });
     }
+}
+
+/** Whether a value holds an Output or a promise anywhere: a plain one is known now, whole. */
+function holdsOutputs(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+    if (Array.isArray(value)) return value.some(holdsOutputs);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(holdsOutputs);
+    return false;
+}
+
+/**
+ * The users (without passwords) and their passwords as the JSON strings the batch sends (./wire.ts), the
+ * passwords' secret. A declaration of plain values (a file, a generated list) is turned into the strings at
+ * once: lifting 100,000 users into Outputs would cost the program hundreds of megabytes. Anything holding
+ * an Output goes through `declareUsers`.
+ */
+export function declareUsersJson(
+    fromFile: BatchUserSpec[],
+    inline: pulumi.Input<pulumi.Input<BatchUserArgs>[]> | undefined,
+    defaults: BatchUserDefaults | undefined,
+): { users: pulumi.Output<string>; passwords: pulumi.Output<string> } {
+    if (!holdsOutputs(inline) && !holdsOutputs(defaults)) {
+        const split = splitPasswords(applyDefaults([...fromFile, ...((inline as BatchUserSpec[] | undefined) ?? [])], defaults));
+        return { users: pulumi.output(JSON.stringify(split.users)), passwords: pulumi.secret(JSON.stringify(split.passwords)) };
+    }
+    const declared = declareUsers(fromFile, inline, defaults);
+    return {
+        users: declared.users.apply((users) => JSON.stringify(users)),
+        passwords: pulumi.secret(declared.passwords.apply((passwords) => JSON.stringify(passwords))),
+    };
 }
 
 /** A user entry whose fields can be read now (not an Output of a whole user). */

@@ -15,7 +15,7 @@ import { batchReplaces, batchSettingsChanges, planBatch, recordOf, userInputsOf,
 import { categoryOfCommand, DEFAULT_QUOTA_RATES, OPERATION_CATEGORY, resolveRates } from "../../provider/batch/quotas";
 import { BatchState } from "../../provider/batch/state";
 import { BatchInputs, BatchOutputs } from "../../provider/batch/types";
-import { declareUsers } from "../../provider/batch/cognitoUserBatch";
+import { declareUsers, declareUsersJson } from "../../provider/batch/cognitoUserBatch";
 import { LOCAL_POOL, REAL_POOL, TEST_PASSWORD } from "./fixtures";
 
 /** Raw batch inputs as the resource class sends them; tests override single properties. */
@@ -401,6 +401,27 @@ describe("batch: the program side (CognitoUserBatch)", function () {
         const internal = output as unknown as { promise(): Promise<T>; isSecret: Promise<boolean> };
         return { value: await internal.promise(), secret: await internal.isSecret };
     }
+
+    it("declareUsersJson: plain users become the JSON strings at once, the same as through Outputs", async function () {
+        const plain = [
+            { username: "a", password: TEST_PASSWORD, attributes: { email: "a@example.com" } },
+            { username: "b", groups: ["g"] },
+        ];
+        const defaults = { generatePassword: true, attributes: { family_name: "F" } };
+        const fast = declareUsersJson([], plain, defaults);
+        const lifted = declareUsersJson([], [{ ...plain[0], attributes: { email: pulumi.output("a@example.com") } }, plain[1]], defaults);
+        for (const declared of [fast, lifted]) {
+            assert.deepEqual(JSON.parse((await resolve(declared.users)).value), [
+                { username: "a", attributes: { family_name: "F", email: "a@example.com" } },
+                { username: "b", groups: ["g"], generatePassword: true, attributes: { family_name: "F" } },
+            ]);
+            assert.equal((await resolve(declared.users)).secret, false);
+            assert.deepEqual(await resolve(declared.passwords), {
+                value: JSON.stringify({ a: { password: TEST_PASSWORD } }),
+                secret: true,
+            });
+        }
+    });
 
     it("splits a secret password off before resolving: only the password map is secret", async function () {
         const { users, passwords } = declareUsers(
