@@ -7,11 +7,11 @@
  */
 import { strict as assert } from "assert";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { EMBEDDED_CREDENTIALS } from "../../provider/testing/pool";
 import { cognitoFixture, CognitoFixtureError, decodeJwtPayload, FixtureBrowserState } from "../../provider/testing";
 import { ensurePulumi, pulumiEnv, pulumiPath } from "../../scripts/pulumiEnv";
-import { PageServer, startPageServer } from "../browser/pageServer";
+import { PageServer, pageUrl, shown, signInThroughForm, startPageServer } from "../browser/signedInPage";
 import { launchChromium } from "../support/chromium";
 
 const users = cognitoFixture({
@@ -56,21 +56,18 @@ describe("browserState: a browser that starts signed in (e2e, Chromium)", functi
         page.on("request", (request) => {
             if (request.url().startsWith(users.pool.endpoint!)) cognitoCalls.push(request.method());
         });
-        const query = new URLSearchParams({ userPoolId: users.pool.userPoolId, clientId, endpoint: users.pool.endpoint! });
-        return { context, page, cognitoCalls, url: `${server.origin}/?${query}` };
+        return { context, page, cognitoCalls, url: pageUrl(server, { ...users.pool, clientId }) };
     }
 
     it("a page opened with the admin's state is signed in as the admin, with its groups, without calling Cognito", async function () {
         const state = await users.browserState("admin", { origin: server.origin });
         const { page, cognitoCalls, url } = await open(state);
-        const started = Date.now();
         await page.goto(url);
         assert.deepEqual(await shown(page), {
             status: "signed in",
             username: users.user("admin").cognitoUsername,
             groups: "admins,editors",
         });
-        console.log(`      signed-in page shown ${Date.now() - started} ms after goto (no sign-in step)`);
         assert.deepEqual(cognitoCalls, [], "the session came from localStorage alone");
     });
 
@@ -80,12 +77,8 @@ describe("browserState: a browser that starts signed in (e2e, Chromium)", functi
         assert.equal((await shown(page)).status, "signed out");
 
         const admin = users.user("admin");
-        const started = Date.now();
-        await page.fill("#login", admin.username);
-        await page.fill("#password", admin.password);
-        await page.click("button[type=submit]");
+        await signInThroughForm(page, admin.username, admin.password);
         assert.equal((await shown(page)).status, "signed in");
-        console.log(`      signed in through the page's form (USER_PASSWORD_AUTH) in ${Date.now() - started} ms`);
 
         // The library keys the session by the name it signed in with (the email here); the state by the
         // canonical Username, as after an SRP sign-in. Either way the same entries under one prefix.
@@ -95,9 +88,9 @@ describe("browserState: a browser that starts signed in (e2e, Chromium)", functi
         const shape = (names: string[], username: string) =>
             names.map((n) => n.replace(prefix + username + ".", prefix + "<user>.")).sort();
         const stateNames = state.origins[0].localStorage.map((entry) => entry.name);
-        const libraryOnly = ["signInDetails"]; // Amplify v6's, written by the state for Amplify's getCurrentUser()
+        const amplifyOnly = ".signInDetails"; // read by Amplify v6 (getCurrentUser().signInDetails), not by identity-js
         assert.deepEqual(
-            shape(stateNames, admin.cognitoUsername).filter((n) => !libraryOnly.some((s) => n.endsWith(`.${s}`))),
+            shape(stateNames, admin.cognitoUsername).filter((n) => !n.endsWith(amplifyOnly)),
             shape(written, admin.username),
         );
     });
@@ -201,15 +194,3 @@ describe("browserState: a browser that starts signed in (e2e, Chromium)", functi
         );
     });
 });
-
-/** What the page shows once it knows whether someone is signed in: "signed in" with the user, or "signed out" with the reason. */
-async function shown(page: Page): Promise<{ status: string; username: string; groups: string }> {
-    await page.waitForFunction('!["loading", "signing in"].includes(document.getElementById("status").textContent)');
-    const text = (selector: string) =>
-        page
-            .locator(selector)
-            .textContent()
-            .then((t) => t ?? "");
-    const [status, username, groups] = await Promise.all([text("#status"), text("#username"), text("#groups")]);
-    return { status, username, groups }; // signed out: `username` says why
-}
