@@ -1,7 +1,7 @@
 /**
  * `browserState(key, { origin })` in a real browser: headless Chromium (Debian's package, driven by
- * playwright-core) opens test/browser/signedInPage.html, a page that asks amazon-cognito-identity-js for
- * the current session as a web app behind Cognito does, against the fixture's embedded Cognito. With a
+ * playwright-core) opens the pages of test/browser/, which ask amazon-cognito-identity-js or Amplify JS v6
+ * for the current session as a web app behind Cognito does, against the fixture's embedded Cognito. With a
  * user's state the page is signed in at once, without a sign-in step and without a call to Cognito;
  * without it, signed out. One browser for the suite, a context per case (each its own localStorage).
  */
@@ -93,6 +93,20 @@ describe("browserState: a browser that starts signed in (e2e, Chromium)", functi
             shape(stateNames, admin.cognitoUsername).filter((n) => !n.endsWith(amplifyOnly)),
             shape(written, admin.username),
         );
+    });
+
+    it("Amplify JS v6: getCurrentUser() and fetchAuthSession() find the admin's session in the state, without calling Cognito; none without it", async function () {
+        const state = await users.browserState("admin", { origin: server.origin });
+        const signedIn = await open(state);
+        await signedIn.page.goto(pageUrl(server, users.pool, "amplify"));
+        const admin = users.user("admin");
+        assert.deepEqual(await shown(signedIn.page), { status: "signed in", username: admin.cognitoUsername, groups: "admins,editors" });
+        assert.equal(await signedIn.page.locator("#login-id").textContent(), admin.username, "signInDetails.loginId");
+        assert.deepEqual(signedIn.cognitoCalls, [], "the session came from localStorage alone");
+
+        const signedOut = await open();
+        await signedOut.page.goto(pageUrl(server, users.pool, "amplify"));
+        assert.deepEqual(await shown(signedOut.page), { status: "signed out", username: "UserUnAuthenticatedException", groups: "" });
     });
 
     it("the state: one origin, no cookies, the tokens of signIn under the canonical Username (the access token's username claim)", async function () {
