@@ -70,7 +70,7 @@ export interface FixtureBrowserCookie {
 /**
  * A Playwright storage state (the shape of `BrowserContextOptions.storageState`, and of the JSON file
  * `context.storageState({ path })` writes) in which a fixture user is signed in: pass it to
- * `browser.newContext({ storageState })` or `test.use({ storageState })`.
+ * `browser.newContext({ storageState })`, or from an async `storageState` fixture of `@playwright/test`.
  *
  * It holds the user's ID, access and refresh tokens: keep it in memory, or, written to disk, treat the file
  * as a secret (git-ignored, removed after the run). Never log it.
