@@ -6,6 +6,7 @@ import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-iden
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { CognitoLocal } from "../local/cognitoLocal";
 import type { AppClientAuth, FixtureAuthFlow, FixtureTokens } from "./auth";
+import type { FixtureBrowserState, FixtureBrowserStateOptions } from "./browserState";
 import type { FixturePulumiOptions } from "./pulumiRunner";
 import type { RunPaths, RunRecord } from "./runState";
 import type { FixtureSignInOptions, TokenCache } from "./signInFlow";
@@ -138,6 +139,15 @@ export interface CognitoFixture<K extends string, U extends Record<string, Fixtu
      */
     signIn<T extends K>(key: T, options: FixtureSignInOptions & { newPassword: string }): Promise<FixtureTokens>;
     signIn<T extends K>(key: T, options?: FixtureSignInOptions): Promise<FixtureSignInResult<U[T]>>;
+    /**
+     * A Playwright `storageState` in which the user is signed in, for `browser.newContext({ storageState })`
+     * or an async `storageState` fixture of `@playwright/test`: a page of `options.origin` that uses
+     * amazon-cognito-identity-js or Amplify JS v6 starts signed in, with no sign-in through the UI. The
+     * tokens are `signIn(key)`'s (through `options.clientId` when given), in localStorage under the keys
+     * those libraries read. It holds the user's tokens: written to disk, the file is a secret.
+     * @throws before `up()` succeeded, or for a user with a temporary password not yet given a new one.
+     */
+    browserState(key: K, options: FixtureBrowserStateOptions): Promise<FixtureBrowserState>;
     /** The current TOTP code of a user declared with `mfa: { totp: true }`, e.g. to type into a UI under test. */
     totp(key: K): string;
     /** Where the users are. @throws before `up()` succeeded. */

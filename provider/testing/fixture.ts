@@ -6,13 +6,14 @@
  *
  * This file is the fixture's life (`up`, `down`); its parts: ./declaration.ts (what a suite declares and
  * gets), ./pool.ts (the embedded or the caller's pool), ./stack.ts (the Pulumi run), ./recovery.ts
- * (runs of dead processes), ./auth.ts (sign-in).
+ * (runs of dead processes), ./auth.ts (sign-in), ./browserState.ts (a browser that starts signed in).
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { Stack } from "@pulumi/pulumi/automation";
 import { redact } from "../shared/errors";
 import { FixtureTokens } from "./auth";
+import { FixtureBrowserState, FixtureBrowserStateOptions, fixtureBrowserState } from "./browserState";
 import {
     CognitoFixture,
     CognitoFixtureError,
@@ -120,6 +121,10 @@ class Fixture<K extends string> implements CognitoFixture<K> {
                 { userKey: key, username: user.username, message },
             ]);
         }
+    }
+
+    async browserState(key: K, options: FixtureBrowserStateOptions): Promise<FixtureBrowserState> {
+        return fixtureBrowserState(this.live(`browserState("${key}")`), key, options);
     }
 
     totp(key: K): string {
