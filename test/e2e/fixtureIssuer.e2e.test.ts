@@ -8,16 +8,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cognitoFixture } from "../../provider/testing";
-import { ensurePulumi, pulumiEnv, pulumiPath } from "../../scripts/pulumiEnv";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";
 
-describe("fixture: pool.issuer from the tokens (e2e, moto)", function () {
+describe("fixture: pool.issuer is the tokens' iss (e2e, moto and the embedded Cognito)", function () {
     let moto: TestMoto;
     let pool: MotoPool;
     let stateRoot: string;
 
     before(async function () {
-        await ensurePulumi();
         moto = await startMoto();
         pool = await createMotoPool(moto, "eu-west-1");
         stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-issuer-"));
@@ -32,7 +30,6 @@ describe("fixture: pool.issuer from the tokens (e2e, moto)", function () {
         const users = cognitoFixture({
             users: { reader: { username: "issuer-reader" } },
             pool: { userPoolId: pool.id, clientId: pool.clientId, region: pool.region, endpoint: moto.endpoint },
-            pulumi: { command: pulumiPath, env: pulumiEnv() },
             stateRoot,
             name: "issuer",
         });
@@ -44,6 +41,18 @@ describe("fixture: pool.issuer from the tokens (e2e, moto)", function () {
             assert.ok(!users.pool.issuer.startsWith(moto.endpoint));
             // The keys are still fetched where they can be reached: the endpoint.
             assert.equal(users.pool.jwksUrl, `${moto.endpoint}/${pool.id}/.well-known/jwks.json`);
+        } finally {
+            await users.down();
+        }
+    });
+
+    it("is the tokens' iss in the embedded Cognito too, known without a sign-in at up()", async function () {
+        const users = cognitoFixture({ users: { reader: { username: "issuer-embedded" } }, stateRoot, name: "issuer-embedded" });
+        await users.up();
+        try {
+            const { claims } = await users.signIn("reader");
+            assert.equal(users.pool.issuer, claims.iss);
+            assert.equal(users.pool.jwksUrl, `${claims.iss as string}/.well-known/jwks.json`);
         } finally {
             await users.down();
         }
