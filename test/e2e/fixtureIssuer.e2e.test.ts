@@ -1,7 +1,8 @@
 /**
  * The fixture's `pool.issuer` is what the pool's tokens carry, whatever the endpoint's URL: moto issues
  * tokens under AWS's `https://cognito-idp.<region>.amazonaws.com/<pool>` while it listens on a loopback
- * port, so a URL built from the endpoint (right for cognito-local only) would be wrong there.
+ * port, so a URL built from the endpoint (right for cognito-local only) would be wrong there. And the
+ * sign-in path moto can check and cognito-local cannot: a disabled user, refused.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -10,7 +11,7 @@ import * as path from "path";
 import { cognitoFixture } from "../../provider/testing";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";
 
-describe("fixture: pool.issuer is the tokens' iss (e2e, moto and the embedded Cognito)", function () {
+describe("fixture: pool.issuer is the tokens' iss, and a disabled user (e2e, moto and the embedded Cognito)", function () {
     let moto: TestMoto;
     let pool: MotoPool;
     let stateRoot: string;
@@ -41,6 +42,27 @@ describe("fixture: pool.issuer is the tokens' iss (e2e, moto and the embedded Co
             assert.ok(!users.pool.issuer.startsWith(moto.endpoint));
             // The keys are still fetched where they can be reached: the endpoint.
             assert.equal(users.pool.jwksUrl, `${moto.endpoint}/${pool.id}/.well-known/jwks.json`);
+        } finally {
+            await users.down();
+        }
+    });
+
+    it("creates a disabled user (enabled: false) that moto refuses to sign in, beside one that signs in", async function () {
+        const users = cognitoFixture({
+            users: { locked: { username: "fixture-locked", enabled: false }, open: { username: "fixture-open" } },
+            pool: { userPoolId: pool.id, clientId: pool.clientId, region: pool.region, endpoint: moto.endpoint },
+            stateRoot,
+            name: "disabled",
+        });
+        await users.up();
+        try {
+            await assert.rejects(users.signIn("locked"), (error: Error) => {
+                assert.match(error.message, /user "locked" \(fixture-locked\): .*disabled/i);
+                assert.ok(!error.message.includes(users.user("locked").password), "no password in the error");
+                return true;
+            });
+            const { claims } = await users.signIn("open");
+            assert.equal(claims.sub, users.user("open").sub);
         } finally {
             await users.down();
         }
