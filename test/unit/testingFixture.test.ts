@@ -87,6 +87,7 @@ describe("testing fixture: declaration", function () {
         assert.deepEqual(users.keys, ["admin"]);
         assert.throws(() => users.user("admin"), /not up: call `await users.up\(\)` first/);
         assert.throws(() => users.pool, /not up/);
+        assert.throws(() => users.share(), /share\(\) failed: the fixture is not up/);
         await assert.rejects(users.signIn("admin"), /not up/);
         assert.equal(users.runDir, undefined);
         await users.down();
