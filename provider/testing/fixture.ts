@@ -111,7 +111,7 @@ class Fixture<K extends string> extends FixtureView<K> {
         const options = this.declared.options;
         const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
         const log = this.declared.log;
-        // Runs of dead processes are cleaned while this one starts: they share nothing but the root folder.
+        // Runs of dead processes are cleaned while this one starts (an embedded run shares nothing with them).
         const cleaning = cleanStaleRuns(root, options.pulumi ?? {}, log).catch((error) => {
             console.warn(`cognitoFixture: cleaning up runs of dead processes in ${root} failed: ${errorText(error)}`);
         });
@@ -142,6 +142,8 @@ class Fixture<K extends string> extends FixtureView<K> {
             await (options.pool ? usePool(this.declared, run, options.pool) : startEmbedded(this.declared, run));
             writeRecord(paths, record); // where the users go, before the first is written
             const inputs = fixtureUserInputs(this.declared, run);
+            // In a shared pool, a killed run of this very suite may still hold these usernames: its users go first.
+            if (mode === "pool") await cleaning;
             const cognito = openRunGateway(run, mode === "embedded" ? EMBEDDED_CREDENTIALS : undefined);
             try {
                 await createFixtureUsers(this.declared, run, cognito, inputs);

@@ -271,15 +271,21 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         const left = await poolUsernames(cognito, pool, "midup");
         assert.ok(left.length >= 3 && left.length < 40, `killed mid-up: ${left.length} of 40 users exist`);
 
-        const next = cognitoFixture({ users: { after: { username: "after-midup" } }, pool: poolOption(cognito, pool), stateRoot: root });
+        // The suite run again: the same usernames, which the killed run's users hold until recovery deletes them.
+        const next = cognitoFixture({
+            users: { admin: { username: "midup-admin@example.com" }, user1: { username: "midup-user1@example.com" } },
+            pool: poolOption(cognito, pool),
+            stateRoot: root,
+        });
         await next.up();
         try {
-            assert.deepEqual(await poolUsernames(cognito, pool, "midup"), [], "every user the killed run created is deleted");
             assert.deepEqual(listRunDirs(root), [next.runDir]);
+            assert.deepEqual((await poolUsernames(cognito, pool, "midup")).sort(), ["midup-admin@example.com", "midup-user1@example.com"]);
+            assert.notEqual(next.user("admin").sub, undefined);
         } finally {
             await next.down();
         }
-        assert.deepEqual(await poolUsernames(cognito, pool, "after-midup"), []);
+        assert.deepEqual(await poolUsernames(cognito, pool, "midup"), [], "every user the killed run created is deleted, and the rerun's");
     });
 
     it("says which user and which step failed, and leaves nothing behind", async function () {
