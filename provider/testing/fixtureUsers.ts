@@ -86,16 +86,17 @@ export async function createFixtureUsers(
 ): Promise<void> {
     const failures: UserFailure[] = [];
     await eachLimited([...inputsByKey], FIXTURE_WRITE_CONCURRENCY, async ([key, inputs]) => {
-        appendJournal(run.paths.dir, {
-            kind: "creating",
-            key,
-            username: inputs.username,
-            userPoolId: inputs.userPoolId,
-            connection: journalConnection(run),
-            attributes: inputs.attributes,
-            startedAt: Date.now(),
-        });
         try {
+            // First: a user the journal does not name could never be recovered (a failed write creates nothing).
+            appendJournal(run.paths.dir, {
+                kind: "creating",
+                key,
+                username: inputs.username,
+                userPoolId: inputs.userPoolId,
+                connection: journalConnection(run),
+                attributes: inputs.attributes,
+                startedAt: Date.now(),
+            });
             // Journaled as soon as Cognito answered: the password, groups and MFA steps that follow may be cut short by a kill.
             const out = await createUser(cognito, inputs, {
                 onCreated: (identity) => appendJournal(run.paths.dir, { kind: "created", key, ...identity }),
@@ -121,7 +122,7 @@ export async function createFixtureUsers(
             failures.push({ userKey: key, username: inputs.username, message });
         }
     });
-    if (failures.length > 0) throw fixtureError("create users", failures, "Nothing of these users is left behind.");
+    if (failures.length > 0) throw fixtureError("create users", failures, "The users this up() created are deleted again before it fails.");
 }
 
 /**
