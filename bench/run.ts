@@ -208,7 +208,7 @@ async function main(): Promise<void> {
         rows,
         analysis: analyse(rows, options.ns, serializedProviderBytes.cognitoUser),
         notes: [
-            `One cognito-local for the whole run (except the embedded-fixture row, whose own emulator start is part of what it measures); each contender gets a fresh pool (cognito-local rewrites a pool's store on every write, so a pool's size sets its speed), deleted afterwards.`,
+            `One cognito-local for the whole run (except the fixture comparison, whose two sides each start their own, as a test suite would); each contender gets a fresh pool (cognito-local rewrites a pool's store on every write, so a pool's size sets its speed), deleted afterwards.`,
             `Every contender creates the same users (bench-00001 …, attributes email + email_verified); the SDK contenders and the resources also set a permanent password (generated), the AWS CLI loop does not.`,
             `Concurrency ${options.concurrency} everywhere: users in flight (floor), processes (xargs -P), --parallel (pulumi), concurrency (batch).`,
             `Pulumi commands: --yes --skip-preview --parallel ${options.concurrency}, PULUMI_NODEJS_TRANSPILE_ONLY=true, TypeScript program in a temporary project, local file backend; wall time is the CLI process's, start to exit.`,
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
     for (const line of result.analysis) process.stdout.write(`- ${line}\n`);
     if (scale) process.stdout.write(`\n${scaleHeadline(scale).join("\n")}\n`);
     if (fixture) process.stdout.write(`\n${fixtureHeadline(fixture).join("\n")}\n`);
-    if (!scale && !options.fixtureOnly)
+    if (!scale && rows.some((r) => !r.id.startsWith("fixture")))
         process.stdout.write(
             `\nbatch/floor ${result.batchVsFloor?.toFixed(2) ?? "-"}×, per-resource/floor ${result.perResourceVsFloor?.toFixed(2) ?? "-"}×, ` +
                 `throttled efficiency ${result.throttledEfficiency?.toFixed(2) ?? "-"}, failed users ${result.failedUsers ?? "-"}, ` +
