@@ -71,8 +71,8 @@ export interface CognitoFixtureOptions<U extends Record<string, FixtureUserSpec>
     /**
      * Make usernames unique per run and worker (`admin@example.com` becomes `admin+w1-3f2a9c@example.com`,
      * `admin` becomes `admin-w1-3f2a9c`), so suites running at once against one pool never collide; keys
-     * stay the handles and `user(key).username` is the name created. Default: on in a `mocha --parallel`
-     * worker, off otherwise.
+     * stay the handles and `user(key).username` is the name created. Default: on in a test runner's
+     * worker (mocha `--parallel`, Jest, Vitest, Playwright), off otherwise (a runner's global set-up included).
      */
     uniqueUsernames?: boolean;
     /** Token cache: `signIn` refreshes cached tokens (REFRESH_TOKEN_AUTH) once they have less than this left. Default 300 s. */
