@@ -72,8 +72,9 @@ export interface FixtureComparison {
     setUpSeconds: { handWritten: number; fixture: number };
     /** Median teardown of each side. */
     tearDownSeconds: { handWritten: number; fixture: number };
-    /** Each side in full. */
+    /** The hand-written side in full. */
     handWritten: SideMedians;
+    /** The fixture's side in full. */
     fixture: SideMedians;
     /** The 1-minute load average before the first and after the last round. */
     loadAverage: { atStart: number; atEnd: number };

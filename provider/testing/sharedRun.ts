@@ -82,9 +82,15 @@ function readHandle(handle: SharedFixtureHandle | string | undefined): SharedFix
                 "(before its workers start), or pass the handle share() returned",
         );
     }
-    const parsed = typeof given === "string" ? (JSON.parse(given) as SharedFixtureHandle) : given;
+    let parsed: SharedFixtureHandle | undefined;
+    try {
+        parsed = typeof given === "string" ? (JSON.parse(given) as SharedFixtureHandle) : given;
+    } catch {
+        parsed = undefined; // not JSON: reported below
+    }
     if (parsed?.version !== 1 || typeof parsed.runDir !== "string") {
-        throw new CognitoFixtureError("attach to the shared fixture", `${JSON.stringify(parsed)} is not a handle from share()`);
+        const shown = typeof given === "string" ? given : JSON.stringify(given);
+        throw new CognitoFixtureError("attach to the shared fixture", `${shown.slice(0, 200)} is not a handle from share()`);
     }
     return parsed;
 }

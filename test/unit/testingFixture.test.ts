@@ -144,6 +144,7 @@ describe("testing fixture: journal and shared runs", function () {
             assert.throws(() => attachCognitoFixture(), /COGNITO_FIXTURE_SHARED is not set: call `await users.up\(\); users.share\(\)`/);
             assert.throws(() => attachCognitoFixture({ version: 1, runDir: dir }), /fixture that shared it is down already/);
             assert.throws(() => attachCognitoFixture('{"runDir":1}'), /is not a handle from share\(\)/);
+            assert.throws(() => attachCognitoFixture("not json"), /not json is not a handle from share\(\)/);
         } finally {
             if (saved !== undefined) process.env[SHARED_FIXTURE_ENV] = saved;
         }
