@@ -4,7 +4,8 @@
  * own cognito-local (RECIPE_POOL) so the users can be counted. For each: the users are created once
  * (one global set-up, every worker signs in the same `admin`), each worker signs in, the admin's
  * declared password appears in no output, and afterwards the pool has no user and the run no folder.
- * Then a mocha worker that dies mid-run: the global teardown still deletes every user.
+ * Then a mocha worker that dies mid-run: the global teardown still deletes every user; and the whole
+ * runner killed while the users are up: the next run's recovery deletes them.
  */
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -12,11 +13,13 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { cleanupStaleFixtureRuns } from "../../provider/testing";
 import { repoRoot } from "../../scripts/pulumiEnv";
 import { createTestPool, listPoolUsers, startTestCognito, TestCognito, TestPool } from "../support/cognito";
 
 const RECIPES_DIR = path.join(repoRoot, "examples", "runners");
 const CRASHING_WORKER = path.join(__dirname, "fixtureSuites", "crashingWorker.ts");
+const HANGING_WORKER = path.join(__dirname, "fixtureSuites", "hangingWorker.ts");
 
 /** The README's `sh` commands, one a line. */
 function readmeCommands(): string[] {
@@ -52,6 +55,16 @@ function run(commandLine: string, env: Record<string, string>): Promise<{ code: 
     });
 }
 
+/** The recipe's environment: the test's pool, a report folder, a declared admin password, no SDK warning. */
+function recipeEnv(pool: TestPool, endpoint: string, reportDir: string, password: string): Record<string, string> {
+    return {
+        RECIPE_POOL: JSON.stringify({ userPoolId: pool.id, clientId: pool.clientId, endpoint, region: "us-east-1" }),
+        RECIPE_REPORT_DIR: reportDir,
+        RECIPE_ADMIN_PASSWORD: password,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+}
+
 /** Extra arguments that make the runs comparable: Jest runs a few fast files in band when its cache says so. */
 function extraArguments(runner: string, scratch: string): string {
     return runner === "jest" ? ` --cacheDirectory ${path.join(scratch, "jest-cache")}` : "";
@@ -77,12 +90,7 @@ describe("runner recipes: one fixture per test run, shared by the workers (e2e, 
     async function runRecipe(runner: string, commandLine: string): Promise<{ code: number | null; output: string; reports: Reports }> {
         const reportDir = fs.mkdtempSync(path.join(scratch, `${runner}-`));
         const password = `Recipe-${crypto.randomBytes(6).toString("hex")}-A1!`;
-        const result = await run(commandLine + extraArguments(runner, scratch), {
-            RECIPE_POOL: JSON.stringify({ userPoolId: pool.id, clientId: pool.clientId, endpoint: cognito.endpoint, region: "us-east-1" }),
-            RECIPE_REPORT_DIR: reportDir,
-            RECIPE_ADMIN_PASSWORD: password,
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        });
+        const result = await run(commandLine + extraArguments(runner, scratch), recipeEnv(pool, cognito.endpoint, reportDir, password));
         assert.ok(!result.output.includes(password), `${runner}: the admin's password appears in the runner's output`);
         return { ...result, reports: readReports(reportDir) };
     }
@@ -123,5 +131,33 @@ describe("runner recipes: one fixture per test run, shared by the workers (e2e, 
         assert.ok(reports.signIns.length > 0, `the other worker signed in:\n${output.slice(-3000)}`);
         assert.deepEqual(await listPoolUsers(cognito.client, pool.id), [], "the global teardown deleted every user");
         assert.equal(fs.existsSync(reports.setUps[0].runDir), false, "the run's folder is removed");
+    });
+
+    it("mocha: the whole runner killed while the users are up: the next run's recovery deletes them", async function () {
+        const reportDir = fs.mkdtempSync(path.join(scratch, "mocha-killed-"));
+        const [command, ...args] =
+            `${readmeCommands().find((c) => c.startsWith("npx mocha"))!} ${path.relative(repoRoot, HANGING_WORKER)}`.split(/\s+/);
+        // Its own process group, so the kill reaches the runner and its workers at once, as a CI timeout would.
+        const child = spawn(command, args, {
+            cwd: repoRoot,
+            env: { ...process.env, ...recipeEnv(pool, cognito.endpoint, reportDir, "Killed-Run-Passw0rd!") },
+            stdio: "ignore",
+            detached: true,
+        });
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        const deadline = Date.now() + 60_000;
+        while (readReports(reportDir).signIns.length < 2) {
+            assert.ok(Date.now() < deadline && child.exitCode === null, "the recipe never signed in");
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        process.kill(-child.pid!, "SIGKILL");
+        await exited;
+        const [setUp] = readReports(reportDir).setUps;
+        assert.equal((await listPoolUsers(cognito.client, pool.id)).length, 3, "the killed run's users are still there");
+        assert.equal(fs.existsSync(setUp.runDir), true, "its folder too");
+
+        await cleanupStaleFixtureRuns(); // what the next run's up() does first, in the same (default) state root
+        assert.deepEqual(await listPoolUsers(cognito.client, pool.id), [], "the next run deleted them");
+        assert.equal(fs.existsSync(setUp.runDir), false);
     });
 });
