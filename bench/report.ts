@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { ScaleResult } from "./contenders/scale";
+import type { FixtureComparison } from "./fixtureStartup";
+import { fixtureHeadline } from "./contenders/fixtureStartup";
 import { BenchRow, busyRows, errorHeadline } from "./harness";
 import { MEMORY_METHOD } from "./processSampler";
 
@@ -50,6 +52,8 @@ export interface BenchResult {
     stateBytesPerUser: { cognitoUser?: number; cognitoUserBatch?: number };
     /** The scale run's headline (`--scale`), against its targets: reported, never asserted. */
     scale?: ScaleResult;
+    /** The test fixture against the same users set up by hand (`vsHandWritten`, target ≤ 1.5): medians of alternated rounds. */
+    fixture?: FixtureComparison;
     memoryMethod: string;
     rows: BenchRow[];
     /** Findings worked out from the rows (where the per-resource time goes). */
@@ -180,12 +184,14 @@ export function renderMarkdown(result: BenchResult): string {
     out.push("## Headline");
     out.push("");
     if (result.scale) out.push(...scaleHeadline(result.scale));
-    else out.push(...regularHeadline(result));
+    else if (result.rows.some((r) => !r.id.startsWith("fixture"))) out.push(...regularHeadline(result));
+    if (result.fixture) out.push(...fixtureHeadline(result.fixture));
     const state = result.stateBytesPerUser;
-    out.push(
-        `- state bytes per user (stateBytesPerUser: the package's resources in \`pulumi stack export\`, compact JSON, / N): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"} (target for the batch: ≤ 411, its figure before the users became JSON strings)`,
-        "",
-    );
+    if (result.rows.some((r) => !r.id.startsWith("fixture")))
+        out.push(
+            `- state bytes per user (stateBytesPerUser: the package's resources in \`pulumi stack export\`, compact JSON, / N): CognitoUser ${state?.cognitoUser ?? "-"}, CognitoUserBatch ${state?.cognitoUserBatch ?? "-"} (target for the batch: ≤ 411, its figure before the users became JSON strings)`,
+        );
+    out.push("");
     out.push("## Results");
     out.push("");
     out.push(markdownTable(HEADER, result.rows.map(cells)));

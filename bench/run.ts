@@ -4,12 +4,14 @@
  * concurrency for all. Contenders: the floor (a plain SDK script), a shell loop of the AWS CLI,
  * `pulumi up` of N `CognitoUser`s, `pulumi up` of one `CognitoUserBatch` (each followed by a second
  * `up` with nothing changed and a `destroy`), the batch through a proxy enforcing Cognito's
- * UserCreation quota, and the test fixture's start-up. Writes bench/results/{report.md,chart.svg,latest.json}.
+ * UserCreation quota, and the test fixture against the same users set up by hand (alternated rounds:
+ * `fixture.vsHandWritten` in latest.json). Writes bench/results/{report.md,chart.svg,latest.json}.
  * Speed is measured, never asserted: the bench fails only on errors (a failed command, missing users).
  *
  *   npm run bench                     N = 100 and 1000
  *   npm run bench -- --quick          N = 100 and 1000, the slow contenders at 100 only (a few minutes on 2 cores)
- *   options: --n=100,1000  --concurrency=10  --diagnose (split the per-resource cost)
+ *   npm run bench -- --fixture-only   the fixture against the hand-written set-up alone (about a minute, no Pulumi CLI)
+ *   options: --n=100,1000  --concurrency=10  --diagnose (split the per-resource cost)  --fixture-rounds=7
  *            --only=floor,aws-cli,per-resource,batch,throttled,fixture,diag  --out=<dir>
  *            --throttle-rate=50  --throttle-burst=5
  *            --render: only re-render report.md and chart.svg from <out>/latest.json
@@ -26,7 +28,7 @@ import { ensurePulumi, repoRoot } from "../scripts/pulumiEnv";
 import { runPulumi } from "../scripts/runPulumi";
 import { AWS_CLI_INSTALL_HINT, findAwsCli, runAwsCli } from "./contenders/awsCli";
 import { runDiagnostics } from "./contenders/diagnostics";
-import { runFixtureStartup, runFixtureStartupEmbedded } from "./contenders/fixtureStartup";
+import { fixtureHeadline, runFixtureComparison } from "./contenders/fixtureStartup";
 import { runFloor } from "./contenders/floor";
 import { batchAvailable, runBatch } from "./contenders/pulumiBatch";
 import { runPerResource } from "./contenders/pulumiPerResource";
@@ -34,108 +36,11 @@ import { measureSerializedProviders } from "./contenders/serializedProvider";
 import { runScale, ScaleResult } from "./contenders/scale";
 import { runThrottledBatch } from "./contenders/throttledBatch";
 import { analyse } from "./analysis";
-import { BENCH_REGION, BenchContext, BenchOptions, BenchRow, busyRows, errorHeadline, newRow } from "./harness";
+import { BENCH_REGION, BenchContext, BenchRow, busyRows, errorHeadline, newRow } from "./harness";
 import { MEMORY_METHOD, procAvailable } from "./processSampler";
 import { BenchResult, removePartialRows, scaleHeadline, renderTable, writePartialRows, writeResults } from "./report";
-
-/** In a --quick run, the slow contenders (AWS CLI loop, N × CognitoUser) run only up to this N. */
-const QUICK_SLOW_MAX_N = 100;
-
-/** Contender groups `--only` accepts. */
-const GROUPS = ["floor", "aws-cli", "per-resource", "batch", "throttled", "fixture", "diag"] as const;
-
-/** Parses the command line; throws on anything unknown so a typo does not silently run the wrong bench. */
-export function parseArgs(
-    argv: string[],
-): BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number; scaleBatchOnly: boolean } {
-    const options: BenchOptions & { out: string; render: boolean; scale: boolean; scaleN: number; scaleBatchOnly: boolean } = {
-        render: false,
-        scale: false,
-        scaleN: 10_000,
-        scaleBatchOnly: false,
-        ns: [100, 1000],
-        concurrency: 10,
-        quick: false,
-        diagnose: false,
-        throttleRate: 50,
-        throttleBurst: 5,
-        only: [],
-        out: path.join(repoRoot, "bench", "results"),
-    };
-    let explicitNs: number[] | undefined;
-    for (const arg of argv) {
-        const [name, value] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        const positive = (what: string) => {
-            const number = Number(value);
-            if (!Number.isInteger(number) || number <= 0)
-                throw new Error(`${name} needs a positive integer, got ${JSON.stringify(value)} (${what})`);
-            return number;
-        };
-        switch (name) {
-            case "--quick":
-                options.quick = true;
-                break;
-            case "--scale":
-                options.scale = true;
-                break;
-            case "--scale-batch-only":
-                options.scale = true;
-                options.scaleBatchOnly = true;
-                break;
-            case "--scale-n":
-                options.scale = true;
-                options.scaleN = positive("users in the scale run's batch");
-                break;
-            case "--render":
-                options.render = true;
-                break;
-            case "--diagnose":
-                options.diagnose = true;
-                break;
-            case "--n":
-                explicitNs = (value ?? "").split(",").map((v) => {
-                    const n = Number(v);
-                    if (!Number.isInteger(n) || n <= 0)
-                        throw new Error(`--n needs positive integers, e.g. --n=100,1000; got ${JSON.stringify(value)}`);
-                    return n;
-                });
-                break;
-            case "--concurrency":
-                options.concurrency = positive("calls in flight");
-                break;
-            case "--throttle-rate":
-                options.throttleRate = positive("AdminCreateUser per second");
-                break;
-            case "--throttle-burst":
-                options.throttleBurst = positive("token bucket capacity");
-                break;
-            case "--only":
-                options.only = (value ?? "").split(",").filter(Boolean);
-                for (const group of options.only) {
-                    if (!(GROUPS as readonly string[]).includes(group))
-                        throw new Error(`--only: unknown contender "${group}" (known: ${GROUPS.join(", ")})`);
-                }
-                break;
-            case "--out":
-                if (!value) throw new Error("--out needs a folder");
-                options.out = path.resolve(value);
-                break;
-            default:
-                throw new Error(`unknown option ${arg} (see the comment at the top of bench/run.ts)`);
-        }
-    }
-    // --quick keeps the headline N = 1000 for the fast contenders (floor, batch, throttled: seconds each)
-    // and runs the slow ones (the AWS CLI loop, N × CognitoUser: minutes at 1000) at the small N only.
-    options.ns = [...new Set(explicitNs ?? [100, 1000])].sort((a, b) => a - b);
-    if (options.diagnose && options.only.length > 0 && !options.only.includes("diag")) options.only.push("diag");
-    return options;
-}
-
-/** Whether a contender group runs. */
-function wants(options: BenchOptions, group: (typeof GROUPS)[number]): boolean {
-    if (group === "diag") return options.diagnose || options.only.includes("diag");
-    return options.only.length === 0 || options.only.includes(group);
-}
+import type { FixtureComparison } from "./fixtureStartup";
+import { CommandLine, parseArgs, QUICK_SLOW_MAX_N, wants } from "./options";
 
 /** Re-renders report.md and chart.svg (and the analysis) from a saved latest.json: report changes without re-running. */
 function renderSaved(out: string): void {
@@ -159,7 +64,7 @@ function latestState(rows: BenchRow[], id: string): number | undefined {
 
 /** The regular run: every contender on one cognito-local, at each N. */
 async function runOnCognitoLocal(
-    options: ReturnType<typeof parseArgs>,
+    options: CommandLine,
     log: (line: string) => void,
     tools: { awsCli: ReturnType<typeof findAwsCli>; haveBatch: boolean },
     push: (...rows: BenchRow[]) => void,
@@ -193,7 +98,6 @@ async function runOnCognitoLocal(
             }
             if (wants(options, "diag")) push(...(await runDiagnostics(ctx, n)));
         }
-        if (wants(options, "fixture")) push(await runFixtureStartup(ctx), await runFixtureStartupEmbedded());
     } finally {
         client.destroy();
         await cognito.stop();
@@ -210,9 +114,11 @@ async function main(): Promise<void> {
     // Ctrl-C: exit through process.exit so cognito-local's exit hook stops it.
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
-    if (!options.scale) log(`bench: N = ${options.ns.join(", ")}, concurrency ${options.concurrency}${options.quick ? " (quick)" : ""}`);
-    await ensurePulumi();
-    const pulumiVersion = (await runPulumi(repoRoot, ["version"])).stdout.trim();
+    if (!options.scale && !options.fixtureOnly)
+        log(`bench: N = ${options.ns.join(", ")}, concurrency ${options.concurrency}${options.quick ? " (quick)" : ""}`);
+    // The fixture comparison alone needs no Pulumi CLI (the fixture runs none).
+    if (!options.fixtureOnly) await ensurePulumi();
+    const pulumiVersion = options.fixtureOnly ? undefined : (await runPulumi(repoRoot, ["version"])).stdout.trim();
     const awsCli = wants(options, "aws-cli") ? findAwsCli() : undefined;
     if (wants(options, "aws-cli") && !awsCli)
         log(`bench: no \`aws\` found: the AWS CLI row is skipped (install it: ${AWS_CLI_INSTALL_HINT})`);
@@ -220,7 +126,7 @@ async function main(): Promise<void> {
     if (!haveBatch) log("bench: CognitoUserBatch is not built: the batch rows are skipped");
 
     const rows: BenchRow[] = [];
-    const serializedProviderBytes = await measureSerializedProviders();
+    const serializedProviderBytes = options.fixtureOnly ? {} : await measureSerializedProviders();
     const push = (...more: BenchRow[]) => {
         rows.push(...more);
         writePartialRows(options.out, rows);
@@ -242,8 +148,15 @@ async function main(): Promise<void> {
         const run = await runScale(options, options.scaleN, log, options.scaleBatchOnly);
         push(...run.rows);
         scale = run.scale;
-    } else {
+    } else if (!options.fixtureOnly) {
         await runOnCognitoLocal(options, log, { awsCli, haveBatch }, push);
+    }
+    let fixture: FixtureComparison | undefined;
+    // After the shared emulator stopped: each side starts its own cognito-local, as a test suite would.
+    if (!options.scale && wants(options, "fixture")) {
+        const comparison = await runFixtureComparison(options.fixtureRounds, log);
+        push(...comparison.rows);
+        fixture = comparison.comparison;
     }
 
     for (const row of rows) {
@@ -290,11 +203,12 @@ async function main(): Promise<void> {
             cognitoUserBatch: latestState(rows, options.scale ? "scale-batch-up" : "batch-up"),
         },
         scale,
+        fixture,
         memoryMethod: procAvailable() ? MEMORY_METHOD : "not measured (no Linux /proc)",
         rows,
         analysis: analyse(rows, options.ns, serializedProviderBytes.cognitoUser),
         notes: [
-            `One cognito-local for the whole run (except the embedded-fixture row, whose own emulator start is part of what it measures); each contender gets a fresh pool (cognito-local rewrites a pool's store on every write, so a pool's size sets its speed), deleted afterwards.`,
+            `One cognito-local for the whole run (except the fixture comparison, whose two sides each start their own, as a test suite would); each contender gets a fresh pool (cognito-local rewrites a pool's store on every write, so a pool's size sets its speed), deleted afterwards.`,
             `Every contender creates the same users (bench-00001 …, attributes email + email_verified); the SDK contenders and the resources also set a permanent password (generated), the AWS CLI loop does not.`,
             `Concurrency ${options.concurrency} everywhere: users in flight (floor), processes (xargs -P), --parallel (pulumi), concurrency (batch).`,
             `Pulumi commands: --yes --skip-preview --parallel ${options.concurrency}, PULUMI_NODEJS_TRANSPILE_ONLY=true, TypeScript program in a temporary project, local file backend; wall time is the CLI process's, start to exit.`,
@@ -311,7 +225,8 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(result) + "\n\n");
     for (const line of result.analysis) process.stdout.write(`- ${line}\n`);
     if (scale) process.stdout.write(`\n${scaleHeadline(scale).join("\n")}\n`);
-    else
+    if (fixture) process.stdout.write(`\n${fixtureHeadline(fixture).join("\n")}\n`);
+    if (!scale && rows.some((r) => !r.id.startsWith("fixture")))
         process.stdout.write(
             `\nbatch/floor ${result.batchVsFloor?.toFixed(2) ?? "-"}×, per-resource/floor ${result.perResourceVsFloor?.toFixed(2) ?? "-"}×, ` +
                 `throttled efficiency ${result.throttledEfficiency?.toFixed(2) ?? "-"}, failed users ${result.failedUsers ?? "-"}, ` +

@@ -4,12 +4,11 @@
  * one without MFA, hands the test the current code (`totp(key)`) to type into the login flow as a UI
  * test would, and signs in by itself (answering the TOTP challenge) when a test only needs tokens.
  * No auth code in the tests, no users left behind. In your own project the import is
- * "pulumi-cognito-user/testing" and, with the Pulumi CLI on PATH, the `pulumi` option can go.
+ * "pulumi-cognito-user/testing".
  */
 import { strict as assert } from "assert";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { cognitoFixture } from "../../provider/testing";
-import { ensurePulumi, pulumiEnv, pulumiPath } from "../../scripts/pulumiEnv";
 import { LoginService } from "./loginService";
 
 const users = cognitoFixture({
@@ -18,8 +17,6 @@ const users = cognitoFixture({
         newcomer: { username: "newcomer@example.com", temporaryPassword: "Temp-Passw0rd!42" },
         casual: { username: "casual@example.com" }, // no MFA
     },
-    // This repository's own CLI build; omit to use `pulumi` from PATH.
-    pulumi: { command: pulumiPath, env: pulumiEnv() },
 });
 
 describe("examples/mfa-flow: a TOTP-protected login and payout guard", function () {
@@ -27,7 +24,6 @@ describe("examples/mfa-flow: a TOTP-protected login and payout guard", function 
     let login: LoginService;
 
     before(async function () {
-        await ensurePulumi();
         await users.up();
         const { region, endpoint, clientId } = users.pool;
         client = new CognitoIdentityProviderClient({ region, endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } });

@@ -1,14 +1,12 @@
 /**
  * Tests the admins-only authorizer with real Cognito tokens from fixture users: no hand-written
- * sign-in code, no users left behind. In your own project the import is "pulumi-cognito-user/testing"
- * and, with the Pulumi CLI on PATH, the `pulumi` option can go.
+ * sign-in code, no users left behind. In your own project the import is "pulumi-cognito-user/testing".
  */
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { cognitoFixture } from "../../provider/testing";
-import { ensurePulumi, pulumiEnv, pulumiPath } from "../../scripts/pulumiEnv";
 import { createAuthorizer, Decision } from "./authorizer";
 
 const users = cognitoFixture({
@@ -16,15 +14,12 @@ const users = cognitoFixture({
         admin: { username: "admin@example.com", groups: ["admins"] }, // password generated
         viewer: { username: "viewer@example.com" },
     },
-    // This repository's own CLI build; omit to use `pulumi` from PATH.
-    pulumi: { command: pulumiPath, env: pulumiEnv() },
 });
 
 describe("examples/mocha-fixtures: the admins-only authorizer", function () {
     let authorize: (authorization: string | undefined) => Promise<Decision>;
 
     before(async function () {
-        await ensurePulumi();
         await users.up();
         const { jwksUrl, issuer, clientId } = users.pool;
         authorize = createAuthorizer({ jwksUrl, issuer, clientId });

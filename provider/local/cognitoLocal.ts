@@ -98,7 +98,13 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     fs.mkdirSync(path.join(dataDir, ".cognito"), { recursive: true });
     // cognito-local makes every new pool sign in by email unless told otherwise; real Cognito pools use
     // plain usernames unless created with UsernameAttributes.
-    const config = { ServerConfig: { port, hostname }, UserPoolDefaults: { UsernameAttributes: [] } };
+    // The issuer is said outright (it is also cognito-local's default for this host and port): the test
+    // fixtures' pool.issuer is `${endpoint}/${poolId}` without a sign-in to read it.
+    const config = {
+        ServerConfig: { port, hostname },
+        UserPoolDefaults: { UsernameAttributes: [] },
+        TokenConfig: { IssuerDomain: `http://${hostname}:${port}` },
+    };
     fs.writeFileSync(path.join(dataDir, ".cognito", "config.json"), JSON.stringify(config, null, 2));
 
     // A watchdog in the child ends it when this process dies, even by SIGKILL (no exit hook runs then).
@@ -146,7 +152,8 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
             await stop();
             throw new Error(`cognito-local did not start on port ${port}:\n${output.join("\n")}`);
         }
-        await new Promise((r) => setTimeout(r, 100));
+        // Short: the start is on every test run's critical path, and a refused connection costs nothing.
+        await new Promise((r) => setTimeout(r, 20));
     }
     return { endpoint: `http://${hostname}:${port}`, port, dataDir, pid: child.pid!, stop };
 }

@@ -3,7 +3,9 @@
  * `check` and `diff` as Pulumi's placeholder: `unknownValue` from `@pulumi/pulumi/runtime`, the very
  * constant Pulumi's dynamic-provider host compares with. Never a copy of it.
  */
-import { unknownValue } from "@pulumi/pulumi/runtime";
+// From the module that defines it (the runtime's index re-exports it): the whole runtime takes ~0.4 s to
+// load, and the test fixtures, which validate users in the test process, must not pay that.
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 /** Pulumi's placeholder for a value not known during preview. */
 export const UNKNOWN: string = unknownValue;

@@ -14,9 +14,10 @@
  * pools that sign in by email), which is what both libraries store after an SRP sign-in (USER_ID_FOR_SRP).
  * Amplify v6 also reads `.signInDetails` (optional; `getCurrentUser().signInDetails.loginId`), written here too.
  */
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { redact } from "../shared/errors";
 import { AppClientAuth, decodeJwtPayload, describeAppClient, FixtureTokens } from "./auth";
-import { CognitoFixtureError, errorText, LiveRun } from "./declaration";
+import { CognitoFixtureError, errorText, FixturePoolInfo, FixtureUser } from "./declaration";
 import { TokenCache } from "./signInFlow";
 import { signInUser } from "./signInPaths";
 
@@ -97,7 +98,16 @@ const KEY_PREFIX = "CognitoIdentityServiceProvider";
 const OTHER_CLIENT_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /** App clients other than the fixture's, per run: how to sign in through each, and its tokens per user. */
-const otherClients = new WeakMap<LiveRun, Map<string, Promise<{ app: AppClientAuth; cache: TokenCache }>>>();
+/** What a browser state needs of a run that is up: its users, pool, app client, a client and the token cache. */
+interface SignedInRun {
+    users: Map<string, FixtureUser>;
+    client?: CognitoIdentityProviderClient;
+    app?: AppClientAuth;
+    pool?: FixturePoolInfo;
+    tokens: TokenCache;
+}
+
+const otherClients = new WeakMap<SignedInRun, Map<string, Promise<{ app: AppClientAuth; cache: TokenCache }>>>();
 
 /**
  * The body of `CognitoFixture.browserState`: signs the user in (cached tokens, as `signIn` has them) and
@@ -105,7 +115,11 @@ const otherClients = new WeakMap<LiveRun, Map<string, Promise<{ app: AppClientAu
  *
  * @throws a CognitoFixtureError naming the key and the option at fault, or Cognito's refusal.
  */
-export async function fixtureBrowserState(run: LiveRun, key: string, options: FixtureBrowserStateOptions): Promise<FixtureBrowserState> {
+export async function fixtureBrowserState(
+    run: SignedInRun,
+    key: string,
+    options: FixtureBrowserStateOptions,
+): Promise<FixtureBrowserState> {
     const what = `browserState("${key}")`;
     const user = run.users.get(key);
     if (!user) throw new CognitoFixtureError(what, `no user "${key}" is declared (declared: ${[...run.users.keys()].join(", ")})`);
@@ -156,7 +170,7 @@ function storageEntries(clientId: string, tokens: FixtureTokens, loginId: string
 }
 
 /** How to sign in through `clientId`: the fixture's own client and token cache, or another client's (described once). */
-function signInWay(run: LiveRun, clientId: string): Promise<{ app: AppClientAuth; cache: TokenCache }> {
+function signInWay(run: SignedInRun, clientId: string): Promise<{ app: AppClientAuth; cache: TokenCache }> {
     if (clientId === run.app!.clientId) return Promise.resolve({ app: run.app!, cache: run.tokens });
     const perRun = otherClients.get(run) ?? new Map();
     otherClients.set(run, perRun);

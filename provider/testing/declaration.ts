@@ -3,7 +3,6 @@
  * get back (users, pool, tokens), the errors, and the run the other parts share while the fixture is up.
  */
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import type { Stack } from "@pulumi/pulumi/automation";
 import type { CognitoLocal } from "../local/cognitoLocal";
 import type { AppClientAuth, FixtureAuthFlow, FixtureTokens } from "./auth";
 import type { FixtureBrowserState, FixtureBrowserStateOptions } from "./browserState";
@@ -58,19 +57,23 @@ export interface CognitoFixtureOptions<U extends Record<string, FixtureUserSpec>
     pool?: FixturePool;
     /** Settings of the embedded Cognito; ignored when `pool` is given. */
     embedded?: EmbeddedCognitoOptions;
-    /** Which Pulumi CLI to run, with which environment. Default: `pulumi` on PATH. */
+    /**
+     * @deprecated Fixtures no longer run Pulumi: users are created in process by the provider's own code.
+     * Accepted and used only to clean up a run that a fixture of an earlier version (0.1.0) left behind
+     * with a Pulumi stack (which CLI, with which environment; default `pulumi` on PATH).
+     */
     pulumi?: FixturePulumiOptions;
     /** Root of the per-run folders. Default `<os.tmpdir()>/pulumi-cognito-user-fixtures`; runs sharing a root clean up each other's crashes. */
     stateRoot?: string;
-    /** A label for the stack name (letters, digits, `-`, `_`), e.g. the suite's name. Default `fixture`. */
+    /** A label for the run's name (letters, digits, `-`, `_`), e.g. the suite's name, seen in logs and `run.json`. Default `fixture`. */
     name?: string;
     /** Receives progress lines (never secrets). Default: none. Warnings (a stale run that could not be cleaned) also go to `console.warn`. */
     log?: (line: string) => void;
     /**
      * Make usernames unique per run and worker (`admin@example.com` becomes `admin+w1-3f2a9c@example.com`,
      * `admin` becomes `admin-w1-3f2a9c`), so suites running at once against one pool never collide; keys
-     * stay the handles and `user(key).username` is the name created. Default: on in a `mocha --parallel`
-     * worker, off otherwise.
+     * stay the handles and `user(key).username` is the name created. Default: on in a test runner's
+     * worker (mocha `--parallel`, Jest, Vitest, Playwright), off otherwise (a runner's global set-up included).
      */
     uniqueUsernames?: boolean;
     /** Token cache: `signIn` refreshes cached tokens (REFRESH_TOKEN_AUTH) once they have less than this left. Default 300 s. */
@@ -123,8 +126,10 @@ export interface CognitoFixture<K extends string, U extends Record<string, Fixtu
      */
     up(): Promise<void>;
     /**
-     * Destroys the users, removes the stack and the run's folder, stops the embedded Cognito. Call it in
-     * `after()`: it runs even when tests failed. Idempotent; a no-op when `up()` never succeeded.
+     * Deletes the users (in your own pool; the embedded pool goes with its emulator), stops the embedded
+     * Cognito and removes the run's folder. Call it in `after()` (or the runner's global teardown): it runs
+     * even when tests failed. Idempotent; a no-op when `up()` never succeeded. On a fixture from
+     * `attachCognitoFixture` (a worker's view of a shared run) it does nothing: the run's owner tears down.
      */
     down(): Promise<void>;
     /** A created user. @throws before `up()` succeeded. */
@@ -154,17 +159,35 @@ export interface CognitoFixture<K extends string, U extends Record<string, Fixtu
     readonly pool: FixturePoolInfo;
     /** The user keys, in declaration order. */
     readonly keys: readonly K[];
-    /** This run's folder (backend, work folder, emulator data), for debugging; undefined when not up. */
+    /** This run's folder (record, journal, emulator data), for debugging; undefined when not up. */
     readonly runDir: string | undefined;
+    /**
+     * Shares the run with the test runner's workers (one fixture per test run): writes the users, with
+     * their passwords, to a file only this OS user can read in the run's folder, sets the environment
+     * variable `COGNITO_FIXTURE_SHARED` (inherited by workers started afterwards) and returns the same
+     * handle, to pass through the runner's own channel (Vitest's `provide`). Workers call
+     * `attachCognitoFixture()`. The handle holds no secret: printing it is safe.
+     *
+     * @throws before `up()` succeeded.
+     */
+    share(): SharedFixtureHandle;
+}
+
+/** What a worker needs to find a shared fixture run (see `share()`): a path, no secret. JSON-serializable. */
+export interface SharedFixtureHandle {
+    /** The handle's format. */
+    version: 1;
+    /** The shared run's folder; its `shared.json` (mode 0600) holds the pool and the users. */
+    runDir: string;
 }
 
 /** An error of the fixture, naming the step and, when one is to blame, the user. */
 export class CognitoFixtureError extends Error {
-    /** What the fixture was doing, e.g. `create users (pulumi up)`. */
+    /** What the fixture was doing, e.g. `create users`. */
     readonly step: string;
     /** The key of the user the step failed for, if any. */
     readonly userKey?: string;
-    /** Every user the step failed for, with Cognito's or Pulumi's message. */
+    /** Every user the step failed for, with Cognito's (or the provider's) message. */
     readonly failures: ReadonlyArray<{ userKey: string; username: string; message: string }>;
 
     constructor(step: string, message: string, failures: Array<{ userKey: string; username: string; message: string }> = []) {
@@ -231,27 +254,14 @@ export interface LiveRun {
     app?: AppClientAuth;
     pool?: FixturePoolInfo;
     cognitoLocal?: CognitoLocal;
-    stack?: Stack;
-    /** The stack has (or may have) resources to destroy. */
-    deployed: boolean;
+    /** The users created so far, by key (a failed `up()` deletes these). */
     users: Map<string, FixtureUser>;
-    /** Users as the program saw them created. */
-    captured: Map<string, CapturedUser>;
     /** The usernames' suffix when they are made unique. */
     suffix?: string;
     /** Tokens per user for this run. */
     tokens: TokenCache;
-    /** The rest of `stack.up()` (reading outputs), still running after `up()` returned. */
-    finishing?: Promise<void>;
     removeExitHook: () => void;
 }
-
-/** A user's outputs, as the program exports them. */
-export type CapturedUser = Pick<FixtureUser, "cognitoUsername" | "sub" | "groups" | "totpSecret"> & {
-    username: string;
-    password?: string;
-    temporaryPassword?: string;
-};
 
 /** Runs one step, wrapping any error that is not already a CognitoFixtureError with the step's name. */
 export async function step<T>(name: string, run: () => Promise<T>): Promise<T> {

@@ -1,9 +1,11 @@
 /**
  * `pulumi-cognito-user/testing`: Cognito users as declarative test fixtures. Declare them next to the
- * tests, `up()` in `before()`, `down()` in `after()`, and ask for tokens with `signIn(key)`.
+ * tests, `up()` in `before()` (or once in the test runner's global set-up, `share()`d with its workers,
+ * which `attachCognitoFixture()`), `down()` in `after()`, and ask for tokens with `signIn(key)`.
  * Without a pool of yours the users live in an embedded Cognito (cognito-local, an optional peer dependency).
  */
 export { cognitoFixture } from "./fixture";
+export { attachCognitoFixture, SHARED_FIXTURE_ENV } from "./sharedRun";
 export {
     CognitoFixture,
     CognitoFixtureError,
@@ -13,6 +15,7 @@ export {
     FixturePoolInfo,
     FixtureUser,
     FixtureUserSpec,
+    SharedFixtureHandle,
 } from "./declaration";
 export { cleanupStaleFixtureRuns, CleanupOptions } from "./recovery";
 export { FixtureAuthFlow, FixtureTokens, decodeJwtPayload } from "./auth";

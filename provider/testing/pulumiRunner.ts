@@ -1,13 +1,18 @@
 /**
- * Running the fixture's Pulumi stack through the Automation API: which CLI, with which environment, and
- * a work folder where the engine's dynamic-provider host finds both @pulumi/pulumi and this package.
+ * Running the Pulumi stack of a fixture run of an earlier version (0.1.0) through the Automation API (only to destroy what a killed
+ * run of that version left): which CLI, with which environment, and a work folder where the engine's
+ * dynamic-provider host finds both @pulumi/pulumi and this package.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { RunPaths } from "./runState";
 
-/** How the fixture runs the Pulumi CLI. */
+/**
+ * How the fixture runs the Pulumi CLI. Fixtures no longer run Pulumi to create their users (they use the
+ * provider's code in process); this is used only to clean up a run that a fixture of an earlier version (0.1.0) left behind
+ * with a Pulumi stack.
+ */
 export interface FixturePulumiOptions {
     /** The `pulumi` executable: a path, or a name looked up on `env.PATH` (then the process's PATH). Default `pulumi`. */
     command?: string;
@@ -69,7 +74,8 @@ export function pulumiCommandFor(executable: string, linkDir: string): Promise<P
     }
     let command = commands.get(root);
     if (!command) {
-        command = PulumiCommand.get({ root });
+        // Lazy: loading the Automation API takes a while, and only the recovery of runs of earlier versions needs it.
+        command = import("@pulumi/pulumi/automation").then(({ PulumiCommand }) => PulumiCommand.get({ root }));
         command.catch(() => commands.delete(root));
         commands.set(root, command);
     }

@@ -1,23 +1,22 @@
 /**
  * Crash recovery: a run whose process died (a killed test process) left its folder under the state
  * root, maybe an emulator still running and, in a caller's pool, users. The next fixture that starts
- * (or `cleanupStaleFixtureRuns`) claims such runs, stops their emulators, destroys their users and
- * removes their folders.
+ * (or `cleanupStaleFixtureRuns`) claims such runs, stops their emulators, deletes their users (from the
+ * run's journal, ./journalRecovery.ts; a run of an earlier version from its Pulumi stack,
+ * ./legacyRecovery.ts) and removes their folders.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { errorText } from "./declaration";
-import { fixtureEnv, FixturePulumiOptions, prepareWorkDir, pulumiCommandFor, resolvePulumiExecutable } from "./pulumiRunner";
-import { repairInterruptedCheckpoint } from "./checkpointRepair";
+import { recoverJournaledUsers } from "./journalRecovery";
+import { journalPath } from "./journal";
+import { FixturePulumiOptions } from "./pulumiRunner";
 import { claimStaleRuns, commandLine, DEFAULT_STATE_ROOT, isAlive, pulumiProcessesIn, StaleRun } from "./runState";
-import { serialized } from "./stack";
 
 /** Options of {@link cleanupStaleFixtureRuns}. */
 export interface CleanupOptions {
     /** Root of the per-run folders; default `<os.tmpdir()>/pulumi-cognito-user-fixtures`. */
     stateRoot?: string;
-    /** The CLI for destroying users left in your own pools. */
+    /** The Pulumi CLI, needed only to clean up a run that a fixture of an earlier version (0.1.0) left with a Pulumi stack. */
     pulumi?: FixturePulumiOptions;
     /** Progress lines. */
     log?: (line: string) => void;
@@ -29,9 +28,7 @@ export interface CleanupOptions {
  * with `console.warn`.
  */
 export async function cleanupStaleFixtureRuns(options: CleanupOptions = {}): Promise<number> {
-    return serialized(() =>
-        cleanStaleRuns(options.stateRoot ?? DEFAULT_STATE_ROOT, options.pulumi ?? {}, options.log ?? (() => undefined)),
-    );
+    return cleanStaleRuns(options.stateRoot ?? DEFAULT_STATE_ROOT, options.pulumi ?? {}, options.log ?? (() => undefined));
 }
 
 /** Cleans up every run under `root` whose process died. */
@@ -52,10 +49,11 @@ export async function cleanStaleRuns(root: string, pulumiOptions: FixturePulumiO
     return cleaned;
 }
 
-/** Stops a dead run's Pulumi processes and emulator and, for the caller's own pool, destroys its users. */
+/** Stops a dead run's emulator (and an earlier version's Pulumi processes) and, for the caller's own pool, deletes its users. */
 async function cleanStaleRun(stale: StaleRun, pulumiOptions: FixturePulumiOptions, log: (line: string) => void): Promise<void> {
     // Its CLI, language host and provider host may outlive it (the CLI starts each plugin in a process
     // group of its own): end them before anything reads or writes the run's stack.
+    // (Only runs of earlier versions, which ran Pulumi; cheap to look for.)
     for (const pid of stopOrphanedPulumiProcesses(stale.paths.dir)) log(`stopped the orphaned Pulumi process ${pid} of a dead run`);
     const record = stale.record;
     if (!record) return;
@@ -69,41 +67,16 @@ async function cleanStaleRun(stale: StaleRun, pulumiOptions: FixturePulumiOption
             // Gone meanwhile.
         }
     }
-    // The embedded pool's users died with its emulator; only users in the caller's pool need a destroy.
-    if (record.mode !== "pool" || !fs.existsSync(stale.paths.backend)) return;
-    const executable = resolvePulumiExecutable(pulumiOptions);
-    const pulumiCommand: PulumiCommand = await pulumiCommandFor(executable, path.join(stale.paths.dir, "cli"));
-    if (!fs.existsSync(path.join(stale.paths.workDir, "node_modules"))) prepareWorkDir(stale.paths.workDir);
-    // A test process killed while the CLI wrote the checkpoint can leave it unreadable; repair it first.
-    for (const file of repairInterruptedCheckpoint(stale.paths.backend, record.stackName)) log(`repaired ${file}, cut short by the kill`);
-    let stack: Stack;
-    try {
-        stack = await LocalWorkspace.selectStack(
-            { projectName: record.projectName, stackName: record.stackName, program: async () => ({}) },
-            {
-                workDir: stale.paths.workDir,
-                pulumiCommand,
-                envVars: fixtureEnv(pulumiOptions, stale.paths, record.passphrase, pulumiCommand.command),
-            },
-        );
-    } catch (error) {
-        if (error instanceof StackNotFoundError) return; // died before its stack existed
-        throw error;
+    // The embedded pool's users died with its emulator; only users in the caller's pool need deleting.
+    if (record.mode !== "pool") return;
+    if (fs.existsSync(journalPath(stale.paths.dir))) {
+        const { removed } = await recoverJournaledUsers(stale.paths.dir, log);
+        log(`deleted ${removed} user(s) of dead run ${record.stackName} from pool ${record.pool?.userPoolId}`);
+        return;
     }
-    const pending = ((await stack.exportStack()).deployment?.pending_operations ?? []) as Array<{
-        type?: string;
-        resource?: { urn?: string };
-    }>;
-    for (const op of pending.filter((p) => p.type === "creating")) {
-        const name = op.resource?.urn?.slice(op.resource.urn.lastIndexOf("::") + 2) ?? "?";
-        console.warn(
-            `cognitoFixture: the dead run ${record.stackName} was creating user "${name}" (${record.usernames[name] ?? "?"}) in pool ${record.pool?.userPoolId} when it died; ` +
-                "if that user exists it is not in the stack: delete it by hand",
-        );
-    }
-    await stack.destroy({ color: "never" });
-    await stack.workspace.removeStack(record.stackName);
-    log(`destroyed the users of dead run ${record.stackName} in pool ${record.pool?.userPoolId}`);
+    // Lazy: only a run of an earlier version has a Pulumi stack, and loading Pulumi takes a while.
+    const legacy = await import("./legacyRecovery");
+    if (legacy.hasPulumiStack(stale)) await legacy.destroyLegacyStack(stale, pulumiOptions, log);
 }
 
 /**

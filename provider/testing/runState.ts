@@ -1,7 +1,7 @@
 /**
- * Per-run state of test fixtures on disk: one folder per fixture run under a well-known root, holding the
- * Pulumi file backend, the Automation API work folder, the embedded Cognito's data and `run.json` naming
- * the process that owns the run. A run whose owner died (a killed test process) is found by the next
+ * Per-run state of test fixtures on disk: one folder per fixture run under a well-known root, holding
+ * `run.json` naming the process that owns the run, the journal of its users (./journal.ts), the embedded
+ * Cognito's data and, for a shared run, its users for the workers (./sharedRun.ts). A run whose owner died (a killed test process) is found by the next
  * fixture that starts, which claims it and cleans it up: that is how a crash leaves nothing behind.
  */
 import { execFileSync } from "child_process";
@@ -38,12 +38,12 @@ export interface RunRecord {
     hostname: string;
     /** When the run started (ISO 8601). */
     createdAt: string;
-    /** Pulumi project name. */
-    projectName: string;
-    /** Pulumi stack name, unique per run. */
+    /** Pulumi project name: runs of earlier versions (0.1.0), which kept their users in a Pulumi stack, only. */
+    projectName?: string;
+    /** The run's name, unique per run, for messages (`<name>-<pid>-<id>`); earlier versions' stack name. */
     stackName: string;
-    /** Passphrase of the stack's secrets: random per run, only ever stored here (mode 0600). */
-    passphrase: string;
+    /** Passphrase of the stack's secrets: runs of earlier versions only (mode 0600). */
+    passphrase?: string;
     /** `embedded`: users live in a cognito-local this run started; `pool`: in a pool the caller gave. */
     mode: "embedded" | "pool";
     /** The embedded Cognito's process, once started. */
@@ -60,9 +60,9 @@ export interface RunPaths {
     dir: string;
     /** `run.json`. */
     record: string;
-    /** The Pulumi file backend (`PULUMI_BACKEND_URL=file://<backend>`). */
+    /** The Pulumi file backend of a run of an earlier version (0.1.0). */
     backend: string;
-    /** The Automation API work folder (Pulumi.yaml, node_modules links). */
+    /** The Automation API work folder of a run of an earlier version (0.1.0). */
     workDir: string;
     /** The embedded Cognito's data folder. */
     cognitoLocalData: string;
@@ -191,11 +191,10 @@ export function createRun(
         ...record,
     };
     writeRecord(paths, full);
-    fs.mkdirSync(paths.backend);
     return { paths, record: full };
 }
 
-/** (Re)writes `run.json` atomically, readable by this user only: it holds the stack's passphrase. */
+/** (Re)writes `run.json` atomically, readable by this user only (earlier versions kept a passphrase in it). */
 export function writeRecord(paths: RunPaths, record: RunRecord): void {
     const temp = `${paths.record}.${crypto.randomBytes(4).toString("hex")}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(record, null, 2), { mode: 0o600 });

@@ -1,27 +1,35 @@
 /**
- * Usernames made unique per fixture run and mocha worker, so suites running at once against one pool
- * (`mocha --parallel`, several CI jobs) never collide; the declared key stays the test's handle.
- * An email keeps its domain (`admin+w1-3f2a9c@example.com`, plus addressing), a plain name gets a
- * suffix (`admin-w1-3f2a9c`); a phone number cannot be changed and stays as declared.
+ * Usernames made unique per fixture run and test worker, so suites running at once against one pool
+ * (workers of mocha `--parallel`, Jest, Vitest or Playwright; several CI jobs) never collide; the declared
+ * key stays the test's handle. An email keeps its domain (`admin+w1-3f2a9c@example.com`, plus
+ * addressing), a plain name gets a suffix (`admin-w1-3f2a9c`); a phone number cannot be changed and stays
+ * as declared.
  */
 
-/** The mocha worker this process is, under `mocha --parallel` (undefined otherwise). */
-export function mochaWorkerId(): string | undefined {
-    const id = process.env.MOCHA_WORKER_ID;
-    return id === undefined || id === "" ? undefined : id;
+/** The variables by which each runner tells its worker processes apart. */
+const WORKER_VARIABLES = ["MOCHA_WORKER_ID", "JEST_WORKER_ID", "VITEST_POOL_ID", "TEST_WORKER_INDEX"] as const;
+
+/** The test worker this process is (mocha `--parallel`, Jest, Vitest, Playwright); undefined outside one. */
+export function testWorkerId(): string | undefined {
+    for (const name of WORKER_VARIABLES) {
+        const id = process.env[name];
+        if (id !== undefined && id !== "") return id;
+    }
+    return undefined;
 }
 
 /**
- * Whether a fixture makes its usernames unique: as told, else when running in a mocha parallel worker
- * (where suites share the machine and, with `pool`, the pool).
+ * Whether a fixture makes its usernames unique: as told, else when running in a test runner's worker
+ * (where suites share the machine and, with `pool`, the pool). A runner's global set-up runs outside
+ * its workers: a shared run keeps the usernames as declared.
  */
 export function makesUsernamesUnique(option: boolean | undefined): boolean {
-    return option ?? mochaWorkerId() !== undefined;
+    return option ?? testWorkerId() !== undefined;
 }
 
 /** The suffix of one run: the worker (`w1`) and the run's random part. */
 export function runSuffix(runId: string): string {
-    const worker = mochaWorkerId();
+    const worker = testWorkerId();
     return `${worker !== undefined ? `w${worker}-` : ""}${runId}`;
 }
 

@@ -24,6 +24,12 @@ export interface CreateUserOptions {
      * batch, after throttling) passes the first try's time, so a user an earlier try made is recognised.
      */
     firstTryAt?: number;
+    /**
+     * Called once Cognito's answer proved the new user, before any other write: a caller that journals
+     * its creates (the test fixtures) records the identity a later cleanup proves, even if its process
+     * is killed during the steps that follow.
+     */
+    onCreated?: (identity: { cognitoUsername: string; sub: string }) => void;
 }
 
 /** How far before the first try a user's creation time may fall and still be ours: the `Date` header has whole seconds. */
@@ -67,6 +73,7 @@ export async function createUser(cognito: CognitoGateway, inputs: UserInputs, op
     const verdict = cognito.identify(created, { cognitoUsername: created.username, sub: created.attributes.sub }, user);
     if (verdict.kind !== "same") throw new CognitoUserError("COGNITO_ERROR", `AdminCreateUser answered no user for "${inputs.username}".`);
     const proven = verdict.proven;
+    options.onCreated?.({ cognitoUsername: proven.cognitoUsername, sub: proven.sub });
 
     // Each step is safe to repeat: a retry after a lost answer sets the same password, adds to a group
     // the user is already in, or disables a disabled user.
@@ -165,8 +172,12 @@ async function sendCreate(
     }
 }
 
-/** Whether `user` is the one this create made: created after the first try began, with every attribute sent. */
-function isOwnUser(user: CognitoUserRecord, inputs: UserInputs, firstTryServerMs: number): boolean {
+/**
+ * Whether `user` is the one this create made: created after the first try began, with every attribute
+ * sent. Also how the test fixtures' crash recovery recognises a user whose create a killed run journaled
+ * but never saw answered (../testing/journalRecovery.ts).
+ */
+export function isOwnUser(user: CognitoUserRecord, inputs: Pick<UserInputs, "attributes">, firstTryServerMs: number): boolean {
     if (!user.createdAt || user.createdAt.getTime() < firstTryServerMs - CLOCK_TOLERANCE_MS) return false;
     return Object.entries(inputs.attributes).every(([name, value]) => {
         const actual = user.attributes[name];

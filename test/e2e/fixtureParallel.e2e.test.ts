@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { listRunDirs } from "../../provider/testing/runState";
-import { ensurePulumi, repoRoot } from "../../scripts/pulumiEnv";
+import { repoRoot } from "../../scripts/pulumiEnv";
 import { createTestPool, listPoolUsers, startTestCognito, TestCognito, TestPool } from "../support/cognito";
 import { enablePoolMfa } from "../support/mfa";
 
@@ -23,7 +23,6 @@ describe("fixtures under mocha --parallel, two workers, one pool (e2e)", functio
     let tempRoot: string;
 
     before(async function () {
-        await ensurePulumi();
         cognito = await startTestCognito();
         pool = await createTestPool(cognito.client, {
             authFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
@@ -94,6 +93,6 @@ describe("fixtures under mocha --parallel, two workers, one pool (e2e)", functio
         const overlap = reports[0].usernames.filter((name) => reports[1].usernames.includes(name));
         assert.deepEqual(overlap, [], "no username is shared");
         assert.deepEqual(await listPoolUsers(cognito.client, pool.id), [], "every user is destroyed");
-        assert.deepEqual(listRunDirs(stateRoot), [], "no run folder (stack) is left");
+        assert.deepEqual(listRunDirs(stateRoot), [], "no run folder (journal) is left");
     });
 });

@@ -1,7 +1,7 @@
 /**
  * End-to-end tests of `pulumi-cognito-user/testing`: real mocha suites in child processes (see
- * fixtureSuites/childSuite.ts) using fixtures in parallel, failing, and killed mid-suite, then checks
- * that nothing stays behind: no run folder (so no stack), no user in the pool, no emulator running.
+ * fixtureSuites/childSuite.ts) using fixtures in parallel, failing, and killed mid-suite or mid-up(), then
+ * checks that nothing stays behind: no run folder (so no journal), no user in the pool, no emulator running.
  * "Your own pool" is a cognito-local this test starts, standing in for a pool in AWS.
  */
 import { strict as assert } from "assert";
@@ -13,7 +13,8 @@ import { AdminCreateUserCommand, AdminDeleteUserCommand, CreateUserPoolClientCom
 import { portAnswers } from "../../provider/local/cognitoLocal";
 import { cognitoFixture, CognitoFixtureError, FixturePool } from "../../provider/testing";
 import { listRunDirs } from "../../provider/testing/runState";
-import { ensurePulumi, pulumiEnv, pulumiPath, repoRoot } from "../../scripts/pulumiEnv";
+import { repoRoot } from "../../scripts/pulumiEnv";
+import { journalPath } from "../../provider/testing/journal";
 import { createTestPool, listPoolUsers, startTestCognito, TestCognito, TestPool } from "../support/cognito";
 
 const CHILD_SUITE = path.join(__dirname, "fixtureSuites", "childSuite.ts");
@@ -105,11 +106,8 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
     let cognito: TestCognito;
     let pool: TestPool;
     let tempRoot: string;
-    let pulumi: { command: string; env: Record<string, string | undefined> };
 
     before(async function () {
-        await ensurePulumi();
-        pulumi = { command: pulumiPath, env: pulumiEnv() };
         cognito = await startTestCognito();
         pool = await createTestPool(cognito.client, { groups: ["admins"] });
         tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-e2e-"));
@@ -145,13 +143,13 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         assert.notEqual(ups[0].runDir, ups[1].runDir);
         assert.notEqual(ups[0].pool!.endpoint, ups[1].pool!.endpoint, "each suite has its own embedded Cognito");
         for (const up of ups) {
-            assert.equal(fs.existsSync(up.runDir!), false, "the run folder (backend, stack) is removed");
+            assert.equal(fs.existsSync(up.runDir!), false, "the run folder (journal) is removed");
             assert.equal(await portAnswers(portOf(up.pool!.endpoint!)), false, "the embedded Cognito is stopped");
         }
         assert.deepEqual(listRunDirs(root), []);
     });
 
-    it("leaves no stack, user or emulator behind when a suite fails (embedded Cognito, 5 users)", async function () {
+    it("leaves no run folder, user or emulator behind when a suite fails (embedded Cognito, 5 users)", async function () {
         const root = stateRoot("failing-embedded");
         const suite = startSuite({ FIXTURE_SUITE_MODE: "fail", FIXTURE_STATE_ROOT: root, FIXTURE_USERS: "5" });
         const result = await suite.done;
@@ -165,7 +163,7 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         assert.deepEqual(listRunDirs(root), []);
     });
 
-    it("leaves no stack and no user in your pool when a suite fails", async function () {
+    it("leaves no run folder and no user in your pool when a suite fails", async function () {
         const root = stateRoot("failing-pool");
         const suite = startSuite({
             FIXTURE_SUITE_MODE: "fail",
@@ -177,7 +175,7 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         assert.equal(result.code, 1, `exactly the one failing test fails:\n${result.output.slice(-4000)}`);
         const up = suite.infos.find((i) => i.event === "up")!;
         assert.equal(up.pool!.userPoolId, pool.id);
-        assert.equal(fs.existsSync(up.runDir!), false, "the backend with its stack is gone");
+        assert.equal(fs.existsSync(up.runDir!), false, "the run folder with its journal is gone");
         assert.deepEqual(listRunDirs(root), []);
         assert.deepEqual(await poolUsernames(cognito, pool, "failing"), []);
     });
@@ -197,18 +195,15 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         embedded.child.kill("SIGKILL");
         await Promise.all([inPool.done, embedded.done]);
 
-        // What a crash leaves: two run folders, users in the pool, an emulator without its parent.
+        // What a crash leaves: two run folders, users in the pool (in its journal), an emulator without its parent.
         assert.equal(listRunDirs(root).length, 2);
         assert.equal((await poolUsernames(cognito, pool, "crashed")).length, 2);
         assert.equal(await portAnswers(portOf(orphanEndpoint)), true);
-        // The worst moment for the kill: the checkpoint's metadata sidecar left empty, which fails every
-        // command with "failed to load checkpoint: EOF" until it is repaired.
-        const sidecars = listRunDirs(root).flatMap((dir) => checkpointSidecars(path.join(dir, "backend")));
-        assert.ok(sidecars.length > 0, "the in-pool run has a checkpoint");
-        for (const file of sidecars) fs.writeFileSync(file, "");
-        // A Pulumi plugin host of the dead run still working in its folder (as after a kill of its CLI's group),
+        const inPoolRunDir = inPool.infos.find((i) => i.event === "up")!.runDir!;
+        assert.equal(fs.readFileSync(journalPath(inPoolRunDir), "utf8").match(/"kind":"created"/g)?.length, 2);
+        // A Pulumi plugin host of a dead run (an earlier version's fixture ran Pulumi) still working in its folder,
         // beside a process there that is not Pulumi's and a "plugin host" elsewhere: only the first is ended.
-        const [runDir] = listRunDirs(root);
+        const runDir = inPoolRunDir;
         const idle = "setInterval(() => {}, 1000)";
         const orphanHost = spawn(process.execPath, ["-e", idle, "pulumi-language-nodejs.js"], { cwd: runDir, stdio: "ignore" });
         const bystander = spawn(process.execPath, ["-e", idle, "not-pulumi"], { cwd: runDir, stdio: "ignore" });
@@ -227,7 +222,6 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
             users: { next: { username: "next-run@example.com", groups: ["admins"] } },
             pool: poolOption(cognito, pool, secretClient.UserPoolClient!.ClientId!),
             stateRoot: root,
-            pulumi,
         });
         try {
             await next.up();
@@ -248,6 +242,52 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         assert.deepEqual(await poolUsernames(cognito, pool, "next-run"), []);
     });
 
+    it("removes the users of a process killed in the middle of up(), from its journal, on the next up()", async function () {
+        const root = stateRoot("killed-mid-up");
+        const suite = startSuite({
+            FIXTURE_SUITE_MODE: "hang",
+            FIXTURE_STATE_ROOT: root,
+            FIXTURE_POOL: JSON.stringify(poolOption(cognito, pool)),
+            FIXTURE_USER_PREFIX: "midup",
+            FIXTURE_USERS: "40",
+        });
+        // Kill it once some users are journaled as created and before all are: some creates are in flight.
+        let created = 0;
+        const deadline = Date.now() + 120_000;
+        while (created < 3) {
+            assert.ok(Date.now() < deadline && suite.child.exitCode === null, "the suite never started creating users");
+            const [runDir] = listRunDirs(root);
+            const journal = runDir && fs.existsSync(journalPath(runDir)) ? fs.readFileSync(journalPath(runDir), "utf8") : "";
+            created = journal.match(/"kind":"created"/g)?.length ?? 0;
+            await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        suite.child.kill("SIGKILL");
+        await suite.done;
+        assert.equal(
+            suite.infos.some((i) => i.event === "up"),
+            false,
+            "killed before up() returned",
+        );
+        const left = await poolUsernames(cognito, pool, "midup");
+        assert.ok(left.length >= 3 && left.length < 40, `killed mid-up: ${left.length} of 40 users exist`);
+
+        // The suite run again: the same usernames, which the killed run's users hold until recovery deletes them.
+        const next = cognitoFixture({
+            users: { admin: { username: "midup-admin@example.com" }, user1: { username: "midup-user1@example.com" } },
+            pool: poolOption(cognito, pool),
+            stateRoot: root,
+        });
+        await next.up();
+        try {
+            assert.deepEqual(listRunDirs(root), [next.runDir]);
+            assert.deepEqual((await poolUsernames(cognito, pool, "midup")).sort(), ["midup-admin@example.com", "midup-user1@example.com"]);
+            assert.notEqual(next.user("admin").sub, undefined);
+        } finally {
+            await next.down();
+        }
+        assert.deepEqual(await poolUsernames(cognito, pool, "midup"), [], "every user the killed run created is deleted, and the rerun's");
+    });
+
     it("says which user and which step failed, and leaves nothing behind", async function () {
         const root = stateRoot("errors");
         const ownPool = poolOption(cognito, pool);
@@ -259,7 +299,6 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
             },
             pool: ownPool,
             stateRoot: root,
-            pulumi,
         });
         const groupError = await missingGroup.up().then(
             () => assert.fail("up() must fail"),
@@ -280,14 +319,13 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
             users: { fresh: { username: "fresh@example.com", password: declaredPassword }, taken: { username: "taken@example.com" } },
             pool: ownPool,
             stateRoot: root,
-            pulumi,
         });
         const takenError = await taken.up().then(
             () => assert.fail("up() must fail"),
             (error: unknown) => error,
         );
         assert.ok(takenError instanceof CognitoFixtureError, String(takenError));
-        assert.equal(takenError.step, "create users (pulumi up)");
+        assert.equal(takenError.step, "create users");
         assert.equal(takenError.userKey, "taken");
         assert.match(takenError.message, /user "taken" \(taken@example\.com\): .*USER_EXISTS/);
         assert.ok(!takenError.message.includes(declaredPassword), "the error must not contain a password");
@@ -297,13 +335,3 @@ describe("pulumi-cognito-user/testing fixtures (e2e)", function () {
         await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "taken@example.com" }));
     });
 });
-
-/** The `.attrs` metadata sidecars of the stack checkpoints under a file backend's folder. */
-function checkpointSidecars(dir: string): string[] {
-    if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) return checkpointSidecars(file);
-        return /\.json\.attrs$/.test(entry.name) && file.includes(`${path.sep}stacks${path.sep}`) ? [file] : [];
-    });
-}

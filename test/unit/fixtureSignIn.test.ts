@@ -86,14 +86,18 @@ describe("testing fixture: unique usernames", () => {
         else process.env.MOCHA_WORKER_ID = saved;
     });
 
-    it("are on by default only in a mocha parallel worker", () => {
-        delete process.env.MOCHA_WORKER_ID;
+    it("are on by default only in a test runner's worker (mocha --parallel, Jest, Vitest, Playwright)", () => {
+        const names = ["MOCHA_WORKER_ID", "JEST_WORKER_ID", "VITEST_POOL_ID", "TEST_WORKER_INDEX"];
+        for (const name of names) delete process.env[name];
         assert.equal(makesUsernamesUnique(undefined), false);
         assert.equal(makesUsernamesUnique(true), true);
-        process.env.MOCHA_WORKER_ID = "1";
-        assert.equal(makesUsernamesUnique(undefined), true);
-        assert.equal(makesUsernamesUnique(false), false);
-        assert.equal(runSuffix("3f2a9c"), "w1-3f2a9c");
+        for (const name of names) {
+            process.env[name] = "1";
+            assert.equal(makesUsernamesUnique(undefined), true, name);
+            assert.equal(makesUsernamesUnique(false), false, name);
+            assert.equal(runSuffix("3f2a9c"), "w1-3f2a9c", name);
+            delete process.env[name];
+        }
     });
 
     it("keep an email an email, and the email attribute follows an email username", () => {

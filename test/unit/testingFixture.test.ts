@@ -1,7 +1,7 @@
 /**
  * Unit tests of the pieces of `pulumi-cognito-user/testing` that need neither Pulumi nor Cognito: the
- * sign-in flow choice, the secret hash, JWT decoding, the declaration checks and the typed keys, and
- * how dead runs are found and claimed. The fixture end to end is in test/e2e/fixtures.e2e.test.ts.
+ * sign-in flow choice, the secret hash, JWT decoding, the declaration checks and the typed keys, the
+ * journal, attaching to a shared run, and how dead runs are found and claimed. The fixture end to end is in test/e2e/fixtures.e2e.test.ts.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chooseAuthFlow, decodeJwtPayload, secretHash } from "../../provider/testing/auth";
-import { cognitoFixture, CognitoFixtureError } from "../../provider/testing";
+import { attachCognitoFixture, cognitoFixture, CognitoFixtureError, SHARED_FIXTURE_ENV } from "../../provider/testing";
+import { appendJournal, journaledUsers, readJournal } from "../../provider/testing/journal";
 import { claimStaleRuns, currentProcess, isAlive, listRunDirs, RunRecord, runPaths, writeRecord } from "../../provider/testing/runState";
 
 /** The pid of a process that has exited (and been reaped). */
@@ -24,9 +25,7 @@ function record(owner: RunRecord["owner"], hostname = os.hostname()): RunRecord 
         owner,
         hostname,
         createdAt: new Date().toISOString(),
-        projectName: "p",
         stackName: "s",
-        passphrase: "x",
         mode: "embedded",
         usernames: {},
     };
@@ -88,6 +87,7 @@ describe("testing fixture: declaration", function () {
         assert.deepEqual(users.keys, ["admin"]);
         assert.throws(() => users.user("admin"), /not up: call `await users.up\(\)` first/);
         assert.throws(() => users.pool, /not up/);
+        assert.throws(() => users.share(), /share\(\) failed: the fixture is not up/);
         await assert.rejects(users.signIn("admin"), /not up/);
         assert.equal(users.runDir, undefined);
         await users.down();
@@ -105,6 +105,49 @@ describe("testing fixture: declaration", function () {
             void users.signIn("nobody");
         };
         assert.equal(typeof typed, "function");
+    });
+});
+
+describe("testing fixture: journal and shared runs", function () {
+    let dir: string;
+
+    beforeEach(function () {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-journal-"));
+    });
+
+    afterEach(function () {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("reads back each user's steps, skipping a line torn by a kill, and holds no password", function () {
+        const connection = { region: "us-east-1", endpoint: "http://127.0.0.1:1" };
+        const creating = { userPoolId: "us-east-1_x", connection, attributes: {}, startedAt: 1 };
+        appendJournal(dir, { kind: "creating", key: "a", username: "ann", ...creating });
+        appendJournal(dir, { kind: "creating", key: "b", username: "bob", ...creating });
+        appendJournal(dir, { kind: "created", key: "a", cognitoUsername: "ann", sub: "sub-a" });
+        appendJournal(dir, { kind: "deleted", key: "a" });
+        appendJournal(dir, { kind: "created", key: "b", cognitoUsername: "bob", sub: "sub-b" });
+        fs.appendFileSync(path.join(dir, "journal.jsonl"), '{"kind":"deleted","ke');
+        assert.equal(fs.statSync(path.join(dir, "journal.jsonl")).mode & 0o777, 0o600);
+        const users = journaledUsers(readJournal(dir));
+        assert.deepEqual([...users.keys()], ["a", "b"]);
+        assert.equal(users.get("a")!.deleted, true);
+        assert.equal(users.get("b")!.deleted, false, "the torn line is not a step");
+        assert.equal(users.get("b")!.created!.sub, "sub-b");
+        assert.deepEqual(readJournal(path.join(dir, "none")), []);
+    });
+
+    it("attaches only with a handle, and says what to do without one or when the run is gone", function () {
+        const saved = process.env[SHARED_FIXTURE_ENV];
+        delete process.env[SHARED_FIXTURE_ENV];
+        try {
+            assert.throws(() => attachCognitoFixture(), /COGNITO_FIXTURE_SHARED is not set: call `await users.up\(\); users.share\(\)`/);
+            assert.throws(() => attachCognitoFixture({ version: 1, runDir: dir }), /fixture that shared it is down already/);
+            assert.throws(() => attachCognitoFixture('{"runDir":1}'), /is not a handle from share\(\)/);
+            assert.throws(() => attachCognitoFixture("not json"), /not json is not a handle from share\(\)/);
+        } finally {
+            if (saved !== undefined) process.env[SHARED_FIXTURE_ENV] = saved;
+        }
     });
 });
 

@@ -17,6 +17,11 @@ export interface Connection {
     profile?: string;
     /** Attempts per call, retries included. */
     maxAttempts?: number;
+    /**
+     * Credentials given in process (the test fixtures' embedded Cognito, which accepts any): never recorded
+     * in state (`connectionOf` does not copy them); the SDK's default chain or `profile` when absent.
+     */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** The connection recorded for a user, or for every user of a batch. */
@@ -57,6 +62,7 @@ export function createStsClient(connection: Connection): STSClient {
         endpoint: isLoopbackEndpoint(connection.endpoint) ? connection.endpoint : undefined,
         ignoreConfiguredEndpointUrls: true,
         profile: connection.profile,
+        credentials: connection.credentials,
         maxAttempts: connection.maxAttempts,
     });
     stopWhenEngineGone(client);
@@ -101,6 +107,7 @@ export function createCognitoClient(connection: Connection): CognitoIdentityProv
         endpoint: connection.endpoint,
         ignoreConfiguredEndpointUrls: true,
         profile: connection.profile,
+        credentials: connection.credentials,
         maxAttempts: connection.maxAttempts,
         retryMode: "adaptive",
     });

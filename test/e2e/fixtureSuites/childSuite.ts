@@ -14,7 +14,6 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type * as testing from "../../../provider/testing";
-import { ensurePulumi, pulumiEnv, pulumiPath } from "../../../scripts/pulumiEnv";
 
 // The package's public entry point, resolved through package.json "exports" (package self-reference).
 const { cognitoFixture } = require("pulumi-cognito-user/testing") as typeof testing;
@@ -32,7 +31,6 @@ const users = cognitoFixture({
     pool: process.env.FIXTURE_POOL ? (JSON.parse(process.env.FIXTURE_POOL) as testing.FixturePool) : undefined,
     stateRoot: process.env.FIXTURE_STATE_ROOT,
     name: `child-${mode}`,
-    pulumi: { command: pulumiPath, env: pulumiEnv() },
 });
 
 /** One machine-readable line for the parent test. */
@@ -55,7 +53,6 @@ describe(`fixture child suite (${mode})`, function () {
     let upCalledAt = 0;
 
     before(async function () {
-        await ensurePulumi();
         upCalledAt = Date.now();
         await users.up();
         report({ event: "up", runDir: users.runDir, pool: users.pool });

@@ -13,7 +13,6 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type * as testing from "../../../provider/testing";
-import { ensurePulumi, pulumiEnv, pulumiPath } from "../../../scripts/pulumiEnv";
 
 const { cognitoFixture } = require("pulumi-cognito-user/testing") as typeof testing;
 
@@ -30,7 +29,6 @@ export function parallelSuite(label: string): void {
         pool: JSON.parse(process.env.FIXTURE_POOL!) as testing.FixturePool,
         stateRoot: process.env.FIXTURE_STATE_ROOT,
         name: `parallel-${label}`,
-        pulumi: { command: pulumiPath, env: pulumiEnv() },
         // Every cached token counts as expiring: a second signIn refreshes it.
         refreshBeforeExpirySeconds: 10 * 365 * 24 * 3600,
         log: (line) => lines.push(line),
@@ -38,7 +36,6 @@ export function parallelSuite(label: string): void {
 
     describe(`parallel fixture suite ${label}`, function () {
         before(async function () {
-            await ensurePulumi();
             await users.up();
             // Both suites up at the same time, against the same pool.
             const peers = Number(process.env.PARALLEL_PEERS ?? "2");
