@@ -25,8 +25,10 @@ type UserFailure = { userKey: string; username: string; message: string };
 /** The gateway of a run's pool, with the credentials the embedded Cognito takes (any) when it is embedded. */
 export function openRunGateway(run: LiveRun, credentials?: Connection["credentials"]): CognitoGateway {
     const pool = run.pool!;
-    // The embedded Cognito answers at once or not at all; a real pool gets the provider's retries.
-    return openCognitoGateway({ ...journalConnection(run), maxAttempts: pool.embedded ? 1 : DEFAULT_MAX_ATTEMPTS, credentials });
+    // The embedded Cognito has no throttling, but a reused connection it closed while idle fails as
+    // "socket hang up": three attempts. A real pool gets the provider's retries. A create retried after
+    // a lost answer recognises its own user (../user/create.ts).
+    return openCognitoGateway({ ...journalConnection(run), maxAttempts: pool.embedded ? 3 : DEFAULT_MAX_ATTEMPTS, credentials });
 }
 
 /** Where the run's pool is reached, as the journal records it. */

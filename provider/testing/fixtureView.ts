@@ -63,7 +63,11 @@ export abstract class FixtureView<K extends string> {
 
     /** A Playwright `storageState` in which the user is signed in at `options.origin` (see ./browserState.ts). */
     async browserState(key: K, options: FixtureBrowserStateOptions): Promise<FixtureBrowserState> {
-        return fixtureBrowserState(this.live(`browserState("${key}")`), key, options);
+        const what = `browserState("${key}")`;
+        const run = this.live(what);
+        // Named in declaration order: the run's users are in the order their creates finished.
+        if (!run.users.has(key)) throw new CognitoFixtureError(what, `no user "${key}" is declared (declared: ${this.keys.join(", ")})`);
+        return fixtureBrowserState(run, key, options);
     }
 
     /** The current TOTP code of a user declared with `mfa: { totp: true }`. */

@@ -63,7 +63,8 @@ export async function startEmbedded(declared: Declaration, run: LiveRun): Promis
         region: EMBEDDED_REGION,
         endpoint: emulator.endpoint,
         credentials: EMBEDDED_CREDENTIALS,
-        maxAttempts: 1,
+        // A connection cognito-local closed while idle (keep-alive) fails as "socket hang up": try again.
+        maxAttempts: 3,
     });
     run.client = client;
     const made = await createEmbeddedPool(declared, client);

@@ -126,7 +126,7 @@ class AttachedFixture<K extends string> extends FixtureView<K> {
                 profile: file.profile,
                 // The embedded Cognito takes any credentials: the SDK must not go looking for real ones.
                 credentials: embedded ? EMBEDDED_CREDENTIALS : undefined,
-                maxAttempts: embedded ? 1 : undefined,
+                maxAttempts: embedded ? 3 : undefined, // a reused idle connection cognito-local closed: try again
             }),
         };
     }
