@@ -5,7 +5,7 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoLocal } from "../local/cognitoLocal";
 import type { AppClientAuth, FixtureAuthFlow, FixtureTokens } from "./auth";
-import type { FixtureBrowserState, FixtureBrowserStateOptions } from "./browserState";
+import type { FixtureBrowserState, FixtureBrowserStateOptions } from "./browserStateShape";
 import type { FixturePulumiOptions } from "./pulumiRunner";
 import type { RunPaths, RunRecord } from "./runState";
 import type { FixtureSignInOptions, TokenCache } from "./signInFlow";

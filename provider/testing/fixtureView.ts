@@ -5,7 +5,8 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { redact } from "../shared/errors";
 import type { AppClientAuth, FixtureTokens } from "./auth";
-import { FixtureBrowserState, FixtureBrowserStateOptions, fixtureBrowserState } from "./browserState";
+import { fixtureBrowserState } from "./browserState";
+import { FixtureBrowserState, FixtureBrowserStateOptions } from "./browserStateShape";
 import { CognitoFixtureError, errorText, FixturePoolInfo, FixtureUser } from "./declaration";
 import type { FixtureChallenge, FixtureSignInOptions, TokenCache } from "./signInFlow";
 import { currentTotp, signInUser } from "./signInPaths";

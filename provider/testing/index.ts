@@ -20,7 +20,7 @@ export {
 export { cleanupStaleFixtureRuns, CleanupOptions } from "./recovery";
 export { FixtureAuthFlow, FixtureTokens, decodeJwtPayload } from "./auth";
 export { FixtureChallenge, FixtureSignInOptions } from "./signInFlow";
-export { FixtureBrowserCookie, FixtureBrowserState, FixtureBrowserStateOptions, FixtureBrowserStorageEntry } from "./browserState";
+export { FixtureBrowserCookie, FixtureBrowserState, FixtureBrowserStateOptions, FixtureBrowserStorageEntry } from "./browserStateShape";
 export { FixtureSignInPathSpec, FixtureSignInPathUser, FixtureSignInResult } from "./signInPaths";
 export { FixturePulumiOptions } from "./pulumiRunner";
 export { DEFAULT_STATE_ROOT } from "./runState";

@@ -9,17 +9,14 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ensurePulumi } from "../../scripts/pulumiEnv";
-import { getStoredUser, listPoolUsers, signIn, startTestCognito, TestCognito } from "../support/cognito";
-import { installPacked, packRepository } from "../support/packedPackage";
-import { PulumiResult, runPulumi, RunPulumiOptions } from "../support/pulumiCli";
+import { getStoredUser, listPoolUsers, signIn, TestCognito } from "../support/cognito";
+import { importRecordedStack, RecordedStack, StateResource } from "../support/recordedStack";
+import { PulumiResult, RunPulumiOptions } from "../support/pulumiCli";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "state-0.1.0");
-/** Stands for cognito-local's URL (its port differs per run) in the recorded state and stack config. */
-const ENDPOINT_PLACEHOLDER = "__COGNITO_LOCAL_ENDPOINT__";
 /** The passphrase the fixture's secrets were encrypted with: test-only, for this local fixture. */
 const PASSPHRASE = "state-compat-0.1.0-test-only";
 /** The stack and project the recorded URNs name. */
@@ -46,14 +43,6 @@ const CHANGES: Array<[from: string, to: string]> = [
     ['given_name: "Edith", team', 'given_name: "Edwina", team'],
     ['username: "seed-1", attributes: { given_name: "One" }', 'username: "seed-1", attributes: { given_name: "Uno" }'],
 ];
-
-interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-}
 
 /** A resource's name: the last URN segment. */
 const nameOf = (urn: string): string => urn.slice(urn.lastIndexOf("::") + 2);
@@ -88,94 +77,35 @@ function recordedPasswords(dbDir: string): Record<string, string> {
 }
 
 describe("state written by 0.1.0, run by the current package (e2e)", function () {
-    let root: string;
-    let projectDir: string;
-    let stateDir: string;
+    let stack: RecordedStack;
     let cognito: TestCognito;
-    let env: NodeJS.ProcessEnv;
     let recorded: StateResource[];
     let passwords: Record<string, string>;
     let plainPoolId: string;
     let emailPoolId: string;
     let destroyed = false;
-    const transcript: string[] = [];
 
-    async function run(args: string[], opts: RunPulumiOptions = {}): Promise<PulumiResult> {
-        const result = await runPulumi(projectDir, [...args, "--stack", STACK], {
-            ...opts,
-            env: { ...env, ...opts.env },
-            allowFailure: true,
-        });
-        transcript.push(result.stdout, result.stderr);
-        if (result.code !== 0 && !opts.allowFailure) {
-            assert.fail(
-                `pulumi ${args.join(" ")} exited with ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`,
-            );
-        }
-        return result;
-    }
-    async function exportedResources(): Promise<StateResource[]> {
-        return JSON.parse((await run(["stack", "export"])).stdout).deployment.resources ?? [];
-    }
-    const fill = (text: string): string => text.split(ENDPOINT_PLACEHOLDER).join(cognito.endpoint);
+    const run = (args: string[], opts: RunPulumiOptions = {}): Promise<PulumiResult> => stack.run(args, opts);
+    const exportedResources = (): Promise<StateResource[]> => stack.exportedResources();
 
     before(async function () {
         await ensurePulumi();
-        root = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-state-compat-"));
-        projectDir = path.join(root, "project");
-        stateDir = path.join(root, "state");
-        fs.mkdirSync(projectDir);
-        fs.mkdirSync(stateDir);
-
         // The project: the fixture's program with the one change, the current package from its tarball.
         let program = fs.readFileSync(path.join(FIXTURE, "program", "index.js"), "utf8");
         for (const [from, to] of CHANGES) {
             assert.equal(program.split(from).length, 2, `the fixture's program holds ${from} once`);
             program = program.replace(from, to);
         }
-        fs.writeFileSync(path.join(projectDir, "index.js"), program);
-        fs.copyFileSync(path.join(FIXTURE, "program", "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
-        fs.writeFileSync(path.join(projectDir, "package.json"), JSON.stringify({ name: "state-compat-010", private: true }, null, 2));
-        const { tarball } = await packRepository(root);
-        await installPacked(projectDir, tarball);
-
-        // cognito-local on a free port, over a copy of the data 0.1.0 left.
-        const dataDir = path.join(root, "cognito");
-        const dbDir = path.join(dataDir, ".cognito", "db");
-        fs.cpSync(path.join(FIXTURE, "recorded", "cognito-db"), dbDir, { recursive: true });
-        passwords = recordedPasswords(dbDir);
-        cognito = await startTestCognito({ dataDir });
-
-        env = {
-            PULUMI_BACKEND_URL: `file://${stateDir}`,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-            PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-            AWS_PROFILE: undefined,
-            AWS_ENDPOINT_URL: undefined,
-            AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: undefined,
-            AWS_ACCESS_KEY_ID: "local",
-            AWS_SECRET_ACCESS_KEY: "local",
-        };
-        // The recorded stack config carries the passphrase's salt and the encrypted passwords; then the state.
-        const config = fill(fs.readFileSync(path.join(FIXTURE, "recorded", "stack-config.yaml"), "utf8"));
-        plainPoolId = /plainPoolId: (\S+)/.exec(config)![1];
-        emailPoolId = /emailPoolId: (\S+)/.exec(config)![1];
-        await run(["stack", "init"]);
-        fs.writeFileSync(path.join(projectDir, `Pulumi.${STACK}.yaml`), config);
-        const state = fill(fs.readFileSync(path.join(FIXTURE, "recorded", "stack.json"), "utf8"));
-        recorded = JSON.parse(state).deployment.resources;
-        fs.writeFileSync(path.join(root, "state-0.1.0.json"), state);
-        await run(["stack", "import", "--file", path.join(root, "state-0.1.0.json")]);
+        stack = await importRecordedStack(FIXTURE, { stack: STACK, passphrase: PASSPHRASE, program });
+        cognito = stack.cognito;
+        recorded = stack.recorded;
+        passwords = recordedPasswords(stack.dbDir);
+        plainPoolId = /plainPoolId: (\S+)/.exec(stack.config)![1];
+        emailPoolId = /emailPoolId: (\S+)/.exec(stack.config)![1];
     });
 
     after(async function () {
-        if (projectDir && env) {
-            if (!destroyed) await run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
-            await run(["stack", "rm", "--yes", "--force"], { allowFailure: true });
-        }
-        await cognito?.stop();
-        if (root) fs.rmSync(root, { recursive: true, force: true });
+        await stack?.dispose(destroyed);
     });
 
     it("imports the 0.1.0 state: four users and a batch, each with the stub calling the published subpaths", async function () {
@@ -332,7 +262,7 @@ describe("state written by 0.1.0, run by the current package (e2e)", function ()
 
     it("no password appeared in plain text in any CLI output", function () {
         assert.equal(Object.keys(passwords).length, 9, "every recorded user has a password to look for");
-        const text = transcript.join("\n");
+        const text = stack.transcript.join("\n");
         for (const [username, password] of Object.entries(passwords)) {
             assert.ok(password.length >= 8);
             assert.ok(!text.includes(password), `the CLI output shows ${username}'s password`);
