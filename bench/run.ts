@@ -17,7 +17,7 @@
  *            --render: only re-render report.md and chart.svg from <out>/latest.json
  *   npm run bench -- --scale          instead: the batch at N = 10,000 on moto's in-memory server (up, no-change
  *                                     up, refresh, destroy) against the floor on the same server; --scale-n=100000;
- *                                     --scale-batch-only: the batch's up, no-change up and destroy alone
+ *                                     --scale-batch-only: without the floor and the per-resource form
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import * as fs from "fs";
