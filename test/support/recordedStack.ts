@@ -12,18 +12,12 @@ import * as path from "node:path";
 import { startTestCognito, TestCognito } from "./cognito";
 import { installPacked, packRepository } from "./packedPackage";
 import { PulumiResult, runPulumi, RunPulumiOptions } from "./pulumiCli";
+import type { StateResource } from "./testStack";
 
 /** Stands for cognito-local's URL (its port differs per run) in a recorded state and stack config. */
 export const ENDPOINT_PLACEHOLDER = "__COGNITO_LOCAL_ENDPOINT__";
 
-/** A resource of a `pulumi stack export`. */
-export interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-}
+export type { StateResource } from "./testStack";
 
 /** The recorded stack, imported and ready for the CLI. */
 export interface RecordedStack {
