@@ -5,16 +5,10 @@
  * act in the account recorded at create. Each case asserts on what is really in Cognito and in the state.
  */
 import * as assert from "node:assert/strict";
-import {
-    AdminCreateUserCommand,
-    AdminDeleteUserCommand,
-    AdminSetUserPasswordCommand,
-    CognitoIdentityProviderClient,
-    DeleteUserPoolCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityProviderClient, DeleteUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ensurePulumi } from "../../scripts/pulumiEnv";
-import { adminSignIn, getStoredUser } from "../support/cognito";
+import { adminSignIn, getStoredUser, replaceUser } from "../support/cognito";
 import { createMotoPool, MotoPool, startMoto, TestMoto } from "../support/moto";
 import {
     assertNoSecrets,
@@ -63,16 +57,7 @@ describe("the identity gate, through the Pulumi CLI against moto (e2e)", functio
 
     /** Deletes `username` and makes another user of that name: a stranger with their own password and given_name. */
     async function takeOver(poolId: string, username: string, password: string): Promise<void> {
-        await client.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
-        await client.send(
-            new AdminCreateUserCommand({
-                UserPoolId: poolId,
-                Username: username,
-                UserAttributes: [{ Name: "given_name", Value: "Stranger" }],
-                MessageAction: "SUPPRESS",
-            }),
-        );
-        await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
+        await replaceUser(client, poolId, username, { username, attributes: { given_name: "Stranger" }, password });
     }
 
     describe("1. a username taken over by someone else is never written to", function () {

@@ -31,6 +31,7 @@ import {
     TEST_PASSWORD_POLICY,
     TEST_REGION,
     UNPACED_RATES,
+    replaceUser,
 } from "../support/cognito";
 import { FaultProxy, startFaultProxy } from "../support/faultProxy";
 
@@ -300,15 +301,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
             });
             const { id, outs } = await handlers.create(inputs);
             const recorded = outs as BatchOutputs;
-            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "ann@example.com" }));
-            await cognito.client.send(
-                new AdminCreateUserCommand({
-                    UserPoolId: pool.id,
-                    Username: "other",
-                    UserAttributes: [{ Name: "email", Value: "ann@example.com" }],
-                    MessageAction: "SUPPRESS",
-                }),
-            );
+            await replaceUser(cognito.client, pool.id, "ann@example.com", { username: "other", attributes: { email: "ann@example.com" } });
             const read = (await handlers.read(id, { ...recorded, __provider: PROVIDER } as never)).props as BatchOutputs;
             assert.deepEqual(Object.keys(read.users), ["bob@example.com"], "the deleted user is dropped, not re-pointed");
             await handlers.remove(id, recorded);
@@ -329,8 +322,7 @@ describe("CognitoUserBatch provider against cognito-local (integration)", functi
                 rates: UNPACED_RATES,
             });
             const { id, outs } = await handlers.create(inputs);
-            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "kim" }));
-            await cognito.client.send(new AdminCreateUserCommand({ UserPoolId: pool.id, Username: "kim", MessageAction: "SUPPRESS" }));
+            await replaceUser(cognito.client, pool.id, "kim", { username: "kim" });
             const stranger = (await getStoredUser(cognito.client, pool.id, "kim"))!;
             const error = await expectBatchError(() => handlers.remove(id, outs as BatchOutputs));
             assert.equal(error.code, "IDENTITY_MISMATCH");

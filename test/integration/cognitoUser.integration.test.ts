@@ -5,12 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import {
-    AdminAddUserToGroupCommand,
-    AdminCreateUserCommand,
-    AdminDeleteUserCommand,
-    DeleteUserPoolCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, DeleteUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import * as handlers from "../../provider/user/handlers";
 import { passwordPolicyFromCognito, passwordPolicyViolations } from "../../provider/shared/password";
 import { setProgressSink } from "../../provider/shared/notices";
@@ -27,6 +22,7 @@ import {
     TestPool,
     TEST_PASSWORD_POLICY,
     TEST_REGION,
+    replaceUser,
 } from "../support/cognito";
 
 /** A fresh password meeting the test pools' policy; never printed. */
@@ -346,15 +342,10 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
                 username: "ann@example.com",
                 attributes: { email: "ann@example.com" },
             });
-            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: outs.cognitoUsername }));
-            await cognito.client.send(
-                new AdminCreateUserCommand({
-                    UserPoolId: pool.id,
-                    Username: "other",
-                    UserAttributes: [{ Name: "email", Value: "ann@example.com" }],
-                    MessageAction: "SUPPRESS",
-                }),
-            );
+            await replaceUser(cognito.client, pool.id, outs.cognitoUsername, {
+                username: "other",
+                attributes: { email: "ann@example.com" },
+            });
             assert.equal((await handlers.read(id, outs)).id, "", "the recorded user is gone: dropped, not re-pointed");
             await handlers.remove(id, outs);
             assert.ok(await getStoredUser(cognito.client, pool.id, "other"), "the other user is untouched");
@@ -362,15 +353,7 @@ describe("CognitoUser provider against cognito-local (integration)", function ()
 
         it("a username deleted and made again by someone else: update and delete refuse it (IDENTITY_MISMATCH), nothing written; refresh drops it", async function () {
             const { id, outs } = await created({ userPoolId: pool.id, username: "tina", attributes: { given_name: "A" } });
-            await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: "tina" }));
-            await cognito.client.send(
-                new AdminCreateUserCommand({
-                    UserPoolId: pool.id,
-                    Username: "tina",
-                    UserAttributes: [{ Name: "given_name", Value: "Stranger" }],
-                    MessageAction: "SUPPRESS",
-                }),
-            );
+            await replaceUser(cognito.client, pool.id, "tina", { username: "tina", attributes: { given_name: "Stranger" } });
             const stranger = (await getStoredUser(cognito.client, pool.id, "tina"))!;
             const news = await checked({ userPoolId: pool.id, username: "tina", attributes: { given_name: "B" }, groups: ["admins"] });
             for (const attempt of [() => handlers.update(id, outs, news), () => handlers.remove(id, outs)]) {

@@ -6,9 +6,12 @@
  */
 import { QUOTA_CATEGORIES, QuotaCategory } from "../../provider/batch/quotas";
 import {
+    AdminCreateUserCommand,
+    AdminDeleteUserCommand,
     AdminGetUserCommand,
     AdminInitiateAuthCommand,
     AdminListGroupsForUserCommand,
+    AdminSetUserPasswordCommand,
     CognitoIdentityProviderClient,
     CreateGroupCommand,
     CreateUserPoolClientCommand,
@@ -152,6 +155,37 @@ export async function getStoredUser(
         status: user.UserStatus ?? "UNKNOWN",
         groups: (groups.Groups ?? []).map((g) => g.GroupName!).sort(),
     };
+}
+
+/**
+ * Someone else's hand at work: deletes the user `deleted` (a Username) and creates `stranger` instead,
+ * often under the same name or with the deleted user's email: the user a recorded identity must never
+ * be mistaken for. With `password`, the stranger's is set permanent.
+ */
+export async function replaceUser(
+    client: CognitoIdentityProviderClient,
+    userPoolId: string,
+    deleted: string,
+    stranger: { username: string; attributes?: Record<string, string>; password?: string },
+): Promise<void> {
+    await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: deleted }));
+    await client.send(
+        new AdminCreateUserCommand({
+            UserPoolId: userPoolId,
+            Username: stranger.username,
+            UserAttributes: Object.entries(stranger.attributes ?? {}).map(([Name, Value]) => ({ Name, Value })),
+            MessageAction: "SUPPRESS",
+        }),
+    );
+    if (stranger.password !== undefined)
+        await client.send(
+            new AdminSetUserPasswordCommand({
+                UserPoolId: userPoolId,
+                Username: stranger.username,
+                Password: stranger.password,
+                Permanent: true,
+            }),
+        );
 }
 
 /** Every user of the pool, all pages. */
