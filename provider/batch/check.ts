@@ -102,7 +102,7 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
 
     // The program sends the users and their passwords as JSON strings (./wire.ts); tests may pass them decoded.
     const rawPasswords = parsedOrFailure(raw.userPasswords, "userPasswords", fail);
-    if (isKnown(rawPasswords) && !isPlainObject(rawPasswords))
+    if (isKnown(rawPasswords) && rawPasswords !== UNPARSEABLE && !isPlainObject(rawPasswords))
         fail("userPasswords", "userPasswords must map usernames to { password?, temporaryPassword? }.");
     const passwordsOf = (username: string): DeclaredPasswords | undefined => {
         if (!isPlainObject(rawPasswords) || !hasOwn(rawPasswords, username)) return undefined;
@@ -113,7 +113,9 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
     const rawUsers = parsedOrFailure(raw.declaredUsers, "users", fail);
     let entries: Array<[string, unknown]> = [];
     let usersUnknown = isUnknown(rawUsers);
-    if (rawUsers === undefined || rawUsers === null) {
+    if (rawUsers === UNPARSEABLE) {
+        // Already reported by parsedOrFailure.
+    } else if (rawUsers === undefined || rawUsers === null) {
         fail("users", 'declare the users: `users: [{ username: ... }]` or `usersFile: "seed/users.csv"`.');
     } else if (Array.isArray(rawUsers)) {
         entries = rawUsers.map((spec, i) => [`users[${i}]`, spec]);
@@ -179,7 +181,10 @@ export function checkBatch(raw: RawInputs<BatchInputs>): BatchCheckResult {
     return { inputs, failures };
 }
 
-/** A JSON string's value (anything else as it is); a failure on `property` when it does not parse. */
+/** What `parsedOrFailure` answers for a string that is not JSON, once it reported it. */
+const UNPARSEABLE = Symbol("unparseable");
+
+/** A JSON string's value (anything else as it is); a failure on `property`, and UNPARSEABLE, when it does not parse. */
 function parsedOrFailure(value: unknown, property: string, fail: (property: string, reason: string) => void): unknown {
     if (typeof value !== "string" || isUnknown(value)) return value;
     try {
@@ -187,7 +192,7 @@ function parsedOrFailure(value: unknown, property: string, fail: (property: stri
     } catch {
         // Never the value: it may hold passwords.
         fail(property, `${property} must be the JSON the CognitoUserBatch class sends; it does not parse.`);
-        return undefined;
+        return UNPARSEABLE;
     }
 }
 

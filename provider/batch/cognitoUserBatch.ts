@@ -14,6 +14,7 @@ import { cognitoUserBatchProviderText } from "./provider";
 import { QuotaRates } from "./quotas";
 import { BatchUserRecord, BatchUserSpec, DeclaredPasswords } from "./types";
 import { recordsOf, secretMapOf } from "./wire";
+import { hasOwn } from "../shared/types";
 
 /** One user of a batch: the same fields as a `CognitoUser`, without the pool and connection. Passwords are kept out of the user list, in a secret input. */
 export interface BatchUserArgs extends UserFieldsArgs {
@@ -139,14 +140,12 @@ export class CognitoUserBatch extends PackageDynamicResource {
      * manage that username (not declared, or not created yet because its create failed).
      */
     user(username: string): pulumi.Output<BatchUserSummary | undefined> {
-        return this.users.apply((users) => (Object.prototype.hasOwnProperty.call(users, username) ? users[username] : undefined));
+        return this.users.apply((users) => (hasOwn(users, username) ? users[username] : undefined));
     }
 
     /** One user's permanent password (declared or generated), by declared username. Secret. */
     password(username: string): pulumi.Output<string | undefined> {
-        return pulumi.secret(
-            this.passwords.apply((all) => (Object.prototype.hasOwnProperty.call(all, username) ? all[username] : undefined)),
-        );
+        return pulumi.secret(this.passwords.apply((all) => (hasOwn(all, username) ? all[username] : undefined)));
     }
 }
 

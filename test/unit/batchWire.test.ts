@@ -106,6 +106,8 @@ describe("batch: the wire form", function () {
         const text = JSON.stringify(result.failures);
         assert.match(text, /users must be the JSON/);
         assert.match(text, /userPasswords must be the JSON/);
+        // One failure each; the one about the passwords is on no property, as every failure about a secret input.
+        assert.deepEqual(result.failures!.map((f) => f.property).sort(), ["", "users"], "one failure each, nothing more");
         assert.ok(!text.includes('{\\"alice\\":'));
     });
 
