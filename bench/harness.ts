@@ -38,6 +38,8 @@ export interface BenchRow {
     stateBytesPerUser?: number;
     /** CPU seconds by component (see processSampler). */
     cpuSeconds?: Record<string, number>;
+    /** The peak memory split by process kind, MB (see TreeUsage.peakRssMBByComponent). */
+    peakRssMBByComponent?: Record<string, number>;
     /** CPU seconds cognito-local used during the run. */
     cognitoLocalCpuSeconds?: number;
     /** Users that should exist after the run but do not (creates), or still exist (deletes). */
@@ -112,6 +114,7 @@ export function recordRun(row: BenchRow, wallSeconds: number, usage?: TreeUsage)
     if (usage) {
         row.peakRssBytes = usage.peakRssBytes;
         row.cpuSeconds = usage.cpuSeconds;
+        row.peakRssMBByComponent = usage.peakRssMBByComponent;
     }
     return row;
 }

@@ -21,6 +21,8 @@ export interface TreeUsage {
     peakRssBytes?: number;
     /** CPU seconds (user + system) by component, e.g. `engine (pulumi CLI)`; sampled, so a slight undercount. */
     cpuSeconds: Record<string, number>;
+    /** The tree's peak split by component (MB, the sample of the highest sum): which process to slim. */
+    peakRssMBByComponent?: Record<string, number>;
     /** Distinct processes seen in the tree. */
     processes: number;
     /** Samples taken. */
@@ -100,6 +102,8 @@ function readCmdline(pid: number): string {
 export class ProcessTreeSampler {
     private timer: NodeJS.Timeout | undefined;
     private peakRssPages = 0;
+    /** RSS pages by component in the sample of the highest sum. */
+    private peakByComponent = new Map<string, number>();
     private samples = 0;
     /** Last CPU seen per process (keyed by pid and start time), with its component. */
     private readonly cpu = new Map<string, { component: string; ticks: number }>();
@@ -134,19 +138,24 @@ export class ProcessTreeSampler {
         }
         if (!stats.has(this.rootPid)) return;
         let rssPages = 0;
+        const byComponent = new Map<string, number>();
         const queue = [this.rootPid];
         while (queue.length > 0) {
             const pid = queue.pop()!;
             const stat = stats.get(pid)!;
             rssPages += stat.rssPages;
             const key = `${pid}@${stat.startTicks}`;
-            const seen = this.cpu.get(key);
+            let seen = this.cpu.get(key);
             if (seen) seen.ticks = stat.cpuTicks;
-            else this.cpu.set(key, { component: componentOf(readCmdline(pid)), ticks: stat.cpuTicks });
+            else this.cpu.set(key, (seen = { component: componentOf(readCmdline(pid)), ticks: stat.cpuTicks }));
+            byComponent.set(seen.component, (byComponent.get(seen.component) ?? 0) + stat.rssPages);
             queue.push(...(children.get(pid) ?? []));
         }
         this.samples++;
-        this.peakRssPages = Math.max(this.peakRssPages, rssPages);
+        if (rssPages > this.peakRssPages) {
+            this.peakRssPages = rssPages;
+            this.peakByComponent = byComponent;
+        }
     }
 
     /** Stops sampling and returns what was seen. */
@@ -160,6 +169,15 @@ export class ProcessTreeSampler {
         return {
             peakRssBytes: this.enabled && this.samples > 0 ? this.peakRssPages * PAGE_BYTES : undefined,
             cpuSeconds,
+            peakRssMBByComponent:
+                this.peakByComponent.size > 0
+                    ? Object.fromEntries(
+                          [...this.peakByComponent].map(([component, pages]) => [
+                              component,
+                              Math.round((pages * PAGE_BYTES) / 1024 / 1024),
+                          ]),
+                      )
+                    : undefined,
             processes: this.cpu.size,
             samples: this.samples,
         };

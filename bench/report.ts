@@ -145,7 +145,13 @@ export function scaleHeadline(scale: ScaleResult): string[] {
         `- batch \`up\` / floor (scale.batchVsFloor): **${fmt(scale.batchVsFloor, 2)}×** (target ≤ 1.2)`,
         `- \`refresh\` / one ListUsers scan (scale.refreshVsScan): **${fmt(scale.refreshVsScan, 2)}×** (target ≤ 1.5; the scan took ${fmt(scale.scanSeconds, 2)} s)`,
         `- no-change \`up\` (scale.noChangeUpSeconds): **${fmt(scale.noChangeUpSeconds, 1)} s** (target ≤ 5)`,
-        `- peak memory of the Pulumi CLI's process tree (scale.peakMemoryMB): **${fmt(scale.peakMemoryMB, 0)} MB** (target ≤ 800 at 10,000 users, ≤ 2,048 at 100,000)`,
+        `- peak memory of the Pulumi CLI's process tree (scale.peakMemoryMB): **${fmt(scale.peakMemoryMB, 0)} MB** (target ≤ 800 at 10,000 users, ≤ 2,048 at 100,000)` +
+            (scale.peakMemoryByProcess
+                ? `; at that moment: ${Object.entries(scale.peakMemoryByProcess)
+                      .sort((a, b) => b[1] - a[1])
+                      .map(([process, mb]) => `${process} ${mb}`)
+                      .join(", ")} MB`
+                : ""),
         `- \`pulumi preview\` with 3 users changed names exactly those 3 (scale.previewNamesOnlyChanged): **${scale.previewNamesOnlyChanged === undefined ? "-" : scale.previewNamesOnlyChanged ? "yes" : "no"}**`,
     ];
 }

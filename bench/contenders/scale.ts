@@ -36,6 +36,8 @@ export interface ScaleResult {
     noChangeUpSeconds?: number;
     /** The largest peak resident memory of the Pulumi CLI's process tree over the batch's commands, MB. */
     peakMemoryMB?: number;
+    /** That peak split by process kind (CLI, language host, program, dynamic-provider host), MB: which process to slim. */
+    peakMemoryByProcess?: Record<string, number>;
     /** `pulumi preview` with 3 users' attributes changed: whether its output named exactly those 3 users (and no password). */
     previewNamesOnlyChanged?: boolean;
 }
@@ -161,8 +163,13 @@ export async function runScale(
     scale.noChangeUpSeconds = measured("scale-batch-up-again")?.wallSeconds;
     const refresh = measured("scale-batch-refresh");
     if (refresh && scale.scanSeconds) scale.refreshVsScan = refresh.wallSeconds! / scale.scanSeconds;
-    const peaks = rows.filter((r) => r.id.startsWith("scale-batch") && r.peakRssBytes !== undefined).map((r) => r.peakRssBytes!);
-    if (peaks.length > 0) scale.peakMemoryMB = Math.max(...peaks) / 1024 / 1024;
+    const highest = rows
+        .filter((r) => r.id.startsWith("scale-batch") && r.peakRssBytes !== undefined)
+        .sort((a, b) => b.peakRssBytes! - a.peakRssBytes!)[0];
+    if (highest) {
+        scale.peakMemoryMB = highest.peakRssBytes! / 1024 / 1024;
+        scale.peakMemoryByProcess = highest.peakRssMBByComponent;
+    }
     return { rows, scale, motoVersion: version };
 }
 
