@@ -35,9 +35,12 @@ import {
     isEarlierForm,
 } from "./wire";
 import { watchEngine } from "../shared/engineLifeline";
+import { favourMemoryInHost } from "../shared/hostMemory";
 
-// Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit.
+// Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit;
+// and keep the host's heap near what it holds (../shared/hostMemory.ts).
 watchEngine();
+favourMemoryInHost();
 
 export { setProgressSink } from "./executor";
 

@@ -17,9 +17,12 @@ import { importUser } from "./import";
 import { findUserByAnyName, readBack, refreshUser } from "./read";
 import { PartialUpdateError, updateUser } from "./update";
 import { watchEngine } from "../shared/engineLifeline";
+import { favourMemoryInHost } from "../shared/hostMemory";
 
-// Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit.
+// Loaded by Pulumi's dynamic-provider host: once the CLI that started it is killed, stop and exit;
+// and keep the host's heap near what it holds (../shared/hostMemory.ts).
 watchEngine();
+favourMemoryInHost();
 
 /** The id of a user resource: `<userPoolId>/<canonical Username>`; import accepts any name for the user after the slash. */
 export function userResourceId(userPoolId: string, username: string): string {
