@@ -1,14 +1,14 @@
 /**
  * Memory of Pulumi's dynamic-provider host. A batch's calls make a great deal of short-lived garbage
- * (each request's SDK middleware, signing and parsing), and on a machine with a lot of memory Node 22
- * and later let the young generation grow to about 130 MB to hold it, and the old generation to double
- * before it is collected: 10,000 users peaked at about 340 MB in the host, where the users themselves
- * take a few MB. The host cannot be started with other V8 flags (the CLI starts it, with the user's
- * NODE_OPTIONS), so the provider tells V8 at load, inside that host only, to keep the young generation
- * at its starting size and to favour memory over speed in the old one: the same 10,000 users then peak
- * at about 140 MB, for some 15% more CPU in the host (Cognito's quotas, not the host's CPU, bound a
- * batch at AWS). Flags of the user's own (in NODE_OPTIONS or the host's arguments) win: nothing is set
- * when any of them tunes these.
+ * (each request's SDK middleware, signing and parsing). On a machine with a lot of memory Node 24 lets
+ * the young generation grow to 128 MB to hold it (Node 20 stopped at 32 MB), and the old generation to
+ * double before it is collected: the create and delete of 10,000 users peaked at 344 MB in one process,
+ * where the users themselves take a few MB. The host cannot be started with other V8 flags (the CLI
+ * starts it, with the user's NODE_OPTIONS), so the provider tells V8 at load, inside that host only, to
+ * keep the young generation at its starting size and to favour memory over speed in the old one: the
+ * same run then peaks at 141 MB, for about 15% more CPU (Cognito's quotas, not the host's CPU, bound a
+ * batch at AWS). The user's own setting of either flag (in NODE_OPTIONS or the host's arguments) wins:
+ * nothing is set then.
  */
 import * as v8 from "v8";
 import { isDynamicProviderHost } from "./engineLifeline";
@@ -16,8 +16,11 @@ import { isDynamicProviderHost } from "./engineLifeline";
 /** What the provider sets: the young generation stays at its starting size; the old one grows and compacts for size. */
 export const HOST_HEAP_FLAGS = ["--semi-space-growth-factor=1", "--optimize-for-size"] as const;
 
-/** V8 flags that, set by the user, mean the user has chosen the host's heap sizing: the provider then sets nothing. */
-const USER_HEAP_FLAGS = /--(no-)?(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|optimize-for-size)\b/;
+/**
+ * The same flags, set by the user (either way): the user's choice, the provider then sets nothing. A cap such as
+ * `--max-semi-space-size=16` is not a choice against these: the young generation then stays within both.
+ */
+const USER_HEAP_FLAGS = /--(no-)?(semi-space-growth-factor|optimize-for-size)\b/;
 
 /** The flags to set in a process started with `execArgv` and `nodeOptions`: none when the user tuned any of them. */
 export function hostHeapFlags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {

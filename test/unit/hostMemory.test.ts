@@ -47,11 +47,16 @@ describe("hostMemory", () => {
         assert.deepEqual(hostHeapFlags(["--enable-source-maps"], "--max-old-space-size=4096"), [...HOST_HEAP_FLAGS]);
     });
 
-    it("sets nothing when the user tuned the young generation or size-first mode (arguments or NODE_OPTIONS)", () => {
-        assert.deepEqual(hostHeapFlags(["--max-semi-space-size=32"], undefined), []);
-        assert.deepEqual(hostHeapFlags([], "--inspect --max_semi_space_size=64"), []);
-        assert.deepEqual(hostHeapFlags([], "--semi-space-growth-factor=2"), []);
+    it("sets nothing when the user set either flag, either way (arguments or NODE_OPTIONS)", () => {
+        assert.deepEqual(hostHeapFlags(["--semi-space-growth-factor=2"], undefined), []);
+        assert.deepEqual(hostHeapFlags([], "--inspect --semi_space_growth_factor=4"), []);
+        assert.deepEqual(hostHeapFlags([], "--optimize-for-size"), []);
         assert.deepEqual(hostHeapFlags([], "--no-optimize-for-size"), []);
+    });
+
+    it("a cap on the young generation is no such choice: the flags are still set (the young generation stays within both)", () => {
+        assert.deepEqual(hostHeapFlags(["--max-semi-space-size=32"], undefined), [...HOST_HEAP_FLAGS]);
+        assert.deepEqual(hostHeapFlags([], "--max_semi_space_size=16"), [...HOST_HEAP_FLAGS]);
     });
 
     it("outside the host (a test runner, a program) it sets nothing", () => {
