@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { cleanupStaleFixtureRuns } from "../../provider/testing";
 import { repoRoot } from "../../scripts/pulumiEnv";
 import { createTestPool, listPoolUsers, startTestCognito, TestCognito, TestPool } from "../support/cognito";
+import { groupMembers } from "../support/processTree";
 
 const RECIPES_DIR = path.join(repoRoot, "examples", "runners");
 const CRASHING_WORKER = path.join(__dirname, "fixtureSuites", "crashingWorker.ts");
@@ -152,6 +153,12 @@ describe("runner recipes: one fixture per test run, shared by the workers (e2e, 
         }
         process.kill(-child.pid!, "SIGKILL");
         await exited;
+        // npx's exit does not mean its group is gone: the runner that owns the run may still be dying (a
+        // SIGKILLed process ends when it is next scheduled), and a live owner's run is never cleaned up.
+        while (groupMembers(child.pid!).length > 0) {
+            assert.ok(Date.now() < deadline + 30_000, `the killed group lives on: ${groupMembers(child.pid!).join(", ")}`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         const [setUp] = readReports(reportDir).setUps;
         assert.equal((await listPoolUsers(cognito.client, pool.id)).length, 3, "the killed run's users are still there");
         assert.equal(fs.existsSync(setUp.runDir), true, "its folder too");

@@ -72,3 +72,20 @@ export function isRunning(pid: number): boolean {
         return false;
     }
 }
+
+/** The live processes of process group `pgid` (zombies count as gone). */
+export function groupMembers(pgid: number): number[] {
+    const members: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            // After the command name: state, ppid, pgrp.
+            const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            if (Number(group) === pgid && state !== "Z") members.push(Number(entry));
+        } catch {
+            // exited while we looked
+        }
+    }
+    return members;
+}
