@@ -6,19 +6,33 @@
  */
 import * as fs from "node:fs";
 
-/** The parent pid of every live process, from /proc/<pid>/stat. */
+/**
+ * The fields of /proc/<pid>/stat after the command name (field 2, which may contain spaces and
+ * parentheses): [0] state, [1] ppid, [2] pgrp, ...; undefined once the process is gone.
+ */
+function statFields(pid: number): string[] | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    } catch {
+        return undefined; // exited while we looked
+    }
+}
+
+/** The pids of every process, from /proc. */
+function allPids(): number[] {
+    return fs
+        .readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry))
+        .map(Number);
+}
+
+/** The parent pid of every live process. */
 function parentsByPid(): Map<number, number> {
     const parents = new Map<number, number>();
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            // The command name (field 2) may contain spaces and parentheses: parse after its last ")".
-            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            parents.set(Number(entry), Number(fields[1]));
-        } catch {
-            // exited while we looked
-        }
+    for (const pid of allPids()) {
+        const fields = statFields(pid);
+        if (fields) parents.set(pid, Number(fields[1]));
     }
     return parents;
 }
@@ -65,27 +79,14 @@ export function killProcessTree(pid: number): number[] {
 
 /** Whether a process with this pid still runs (a zombie awaiting its parent counts as gone). */
 export function isRunning(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-    } catch {
-        return false;
-    }
+    const state = statFields(pid)?.[0];
+    return state !== undefined && state !== "Z";
 }
 
 /** The live processes of process group `pgid` (zombies count as gone). */
 export function groupMembers(pgid: number): number[] {
-    const members: number[] = [];
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            // After the command name: state, ppid, pgrp.
-            const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            if (Number(group) === pgid && state !== "Z") members.push(Number(entry));
-        } catch {
-            // exited while we looked
-        }
-    }
-    return members;
+    return allPids().filter((pid) => {
+        const fields = statFields(pid);
+        return fields !== undefined && Number(fields[2]) === pgid && fields[0] !== "Z";
+    });
 }
